@@ -1,0 +1,28 @@
+"""Commands on `customer.commands`, from a BSS or the admin API."""
+
+from mmp_contracts import topics
+from mmp_contracts.base import Command
+from mmp_contracts.customer_spec import CustomerSpec
+
+
+class CustomerCommand(Command):
+    topic = topics.CUSTOMER_COMMANDS
+
+
+class CreateCustomer(CustomerCommand, CustomerSpec):
+    """Place a new customer on the platforms of its platform group (the wizard's ten sections)."""
+
+    def partition_key(self) -> str:
+        return self.details.webid
+
+    def spec(self) -> CustomerSpec:
+        return CustomerSpec.model_validate(self.model_dump())
+
+
+class RetryRollback(CustomerCommand):
+    """Try again to undo what a failed create left on the platforms (R21)."""
+
+    customer_id: str
+
+    def partition_key(self) -> str:
+        return self.customer_id

@@ -1,0 +1,1 @@
+"""mmp_servicekit: the plumbing every service shares."""

@@ -1,0 +1,87 @@
+"""The FastAPI app of a service: lifespan, `/health`, `/ready`, `/metrics`, AsyncAPI, bearer auth."""
+
+import hmac
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from faststream.specification import AsyncAPI
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from mmp_servicekit.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class Principal:
+    role: str
+    customer_id: str | None = None
+
+
+def bearer_auth(runtime: Runtime) -> Any:
+    bearer = HTTPBearer(auto_error=False)
+    admin_token = runtime.settings.admin_token.get_secret_value().encode()
+
+    async def authenticate(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> Principal:
+        if credentials and hmac.compare_digest(credentials.credentials.encode(), admin_token):
+            return Principal(role="sp-admin")
+        raise HTTPException(401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
+
+    return authenticate
+
+
+def create_app(runtime: Runtime, routers: Sequence[APIRouter], title: str) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(title=title, lifespan=lifespan)
+    auth = Depends(bearer_auth(runtime))
+    for router in routers:
+        app.include_router(router, dependencies=[auth])
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_failed(_: Request, error: RequestValidationError) -> JSONResponse:
+        return JSONResponse(status_code=422, content={"detail": violations_of(error)})
+
+    @app.get("/health", include_in_schema=False)
+    async def health() -> dict[str, str]:
+        return {"status": "alive"}
+
+    @app.get("/ready", include_in_schema=False)
+    async def ready() -> JSONResponse:
+        checks = await runtime.readiness()
+        return JSONResponse(status_code=200 if all(checks.values()) else 503, content=checks)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(runtime.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    @app.get("/asyncapi.json", include_in_schema=False)
+    async def asyncapi() -> Response:
+        spec = AsyncAPI(runtime.broker, title=f"{title} messages").to_specification()
+        return Response(spec.to_json(), media_type="application/json")
+
+    return app
+
+
+def violations_of(error: RequestValidationError) -> list[dict[str, str]]:
+    """Shape errors in the same form as rule violations: the field, the rule, a message."""
+    return [
+        {
+            "field": ".".join(str(part) for part in item["loc"][1:]) or "body",
+            "rule": f"schema:{item['type']}",
+            "message": item["msg"],
+        }
+        for item in error.errors()
+    ]

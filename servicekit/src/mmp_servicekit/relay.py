@@ -1,0 +1,81 @@
+"""Publishes what the outbox holds, then removes it; at least once, in order per aggregate."""
+
+import asyncio
+import contextlib
+import logging
+from typing import Any, Protocol
+
+log = logging.getLogger(__name__)
+
+
+class Publisher(Protocol):
+    async def publish(self, value: bytes, topic: str, key: bytes) -> None: ...
+
+
+class OutboxRelay:
+    """Woken by each write for low latency; a periodic sweep picks up whatever a crash left behind."""
+
+    def __init__(self, publisher: Publisher, sweep_seconds: float = 1.0) -> None:
+        self.publisher = publisher
+        self.sweep_seconds = sweep_seconds
+        self.collections: dict[str, Any] = {}
+        self._pending: set[tuple[str, str]] = set()
+        self._wakeup = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    def watch(self, collection: Any) -> None:
+        self.collections[collection.name] = collection
+
+    def wake(self, collection: str, doc_id: str) -> None:
+        self._pending.add((collection, doc_id))
+        self._wakeup.set()
+
+    async def start(self) -> None:
+        await self.sweep()
+        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+
+    async def stop(self) -> None:
+        # A stop flag rather than cancel(): Python 3.11's wait_for can swallow a cancellation.
+        self._stopping = True
+        self._wakeup.set()
+        if self._task:
+            await self._task
+        await self.flush()
+
+    async def flush(self) -> None:
+        batch, self._pending = self._pending, set()
+        await asyncio.gather(*(self._publish_document(name, doc_id) for name, doc_id in batch))
+
+    async def sweep(self) -> None:
+        for name, collection in self.collections.items():
+            async for doc in collection.find({"outbox.0": {"$exists": True}}, {"_id": 1}):
+                self._pending.add((name, doc["_id"]))
+        await self.flush()
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            try:
+                woken = await self._woken_within(self.sweep_seconds)
+                await (self.flush() if woken else self.sweep())
+            except Exception:
+                log.exception("outbox relay pass failed; the next sweep retries it")
+                await asyncio.sleep(self.sweep_seconds)
+
+    async def _woken_within(self, seconds: float) -> bool:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await self._wakeup.wait()
+        woken = self._wakeup.is_set()
+        self._wakeup.clear()
+        return woken
+
+    async def _publish_document(self, name: str, doc_id: str) -> None:
+        collection = self.collections[name]
+        doc = await collection.find_one({"_id": doc_id}, {"outbox": 1})
+        entries = (doc or {}).get("outbox") or []
+        for entry in entries:
+            await self.publisher.publish(entry["value"].encode(), entry["topic"], entry["key"].encode())
+        if entries:
+            published = [entry["id"] for entry in entries]
+            await collection.update_one({"_id": doc_id}, {"$pull": {"outbox": {"id": {"$in": published}}}})

@@ -1,0 +1,19 @@
+"""Configuration shared by every service, read once from `MMP_*` environment variables."""
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MMP_", extra="ignore")
+
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    kafka_idempotence: bool = False
+    """Off by default: the local broker (tansu) answers InitProducerId with UnknownError."""
+    kafka_fetch_max_wait_ms: int = 5
+    """aiokafka's 500 ms default makes every hop of a saga wait; 5 ms keeps a hop near 6 ms."""
+    mongo_url: str | None = None
+    """Unset: the embedded in-memory store. Set: a real MongoDB through AsyncMongoClient."""
+    admin_token: SecretStr = SecretStr("dev-admin-token")
+    log_level: str = "INFO"
+    relay_sweep_seconds: float = 1.0

@@ -1,0 +1,34 @@
+"""The database: a real MongoDB through PyMongo's AsyncMongoClient, or the embedded in-memory fake.
+
+Store code keeps to the API subset both support: no sessions, no array_filters, no bulk_write.
+"""
+
+import inspect
+from typing import Any
+
+from pymongo.errors import DuplicateKeyError
+
+__all__ = ["Database", "DuplicateKeyError", "close_database", "open_database", "ping"]
+
+Database = Any
+"""pymongo's AsyncDatabase or mongomock-motor's stand-in: both answer the same awaited calls."""
+
+
+def open_database(mongo_url: str | None, name: str) -> Database:
+    if mongo_url:
+        from pymongo import AsyncMongoClient
+
+        return AsyncMongoClient(mongo_url, tz_aware=True)[name]
+    from mongomock_motor import AsyncMongoMockClient
+
+    return AsyncMongoMockClient(tz_aware=True)[name]
+
+
+async def ping(database: Database) -> None:
+    await database.list_collection_names()
+
+
+async def close_database(database: Database) -> None:
+    result = database.client.close()
+    if inspect.isawaitable(result):  # awaited on PyMongo, synchronous on mongomock-motor
+        await result

@@ -1,0 +1,42 @@
+"""The composition root: settings -> runtime (broker, database, relay) -> handlers -> app."""
+
+from fastapi import FastAPI
+from mmp_servicekit.http import create_app
+from mmp_servicekit.logs import configure_logging
+from mmp_servicekit.runtime import Runtime
+from mmp_servicekit.settings import ServiceSettings
+
+from customer_svc import api, messaging
+from customer_svc.handlers import CustomerHandlers
+from customer_svc.store import CustomerStore
+
+NAME = "customer-svc"
+
+
+class CustomerSettings(ServiceSettings):
+    customer_port: int = 8001
+    portal_url: str = "https://portal.mmp.example"
+
+
+def build(settings: CustomerSettings | None = None) -> tuple[FastAPI, Runtime, CustomerHandlers]:
+    settings = settings or CustomerSettings()
+    runtime = Runtime.build(NAME, settings)
+    store = CustomerStore(runtime.aggregates("customers"), runtime.database["bundles"])
+    handlers = CustomerHandlers(store, portal_url=settings.portal_url)
+    runtime.on_start.append(store.create_indexes)
+    messaging.register(runtime, handlers)
+    app = create_app(runtime, [api.router(handlers, store)], title="customer-svc")
+    return app, runtime, handlers
+
+
+def main() -> None:
+    import uvicorn
+
+    settings = CustomerSettings()
+    configure_logging(NAME, settings.log_level)
+    app, _, _ = build(settings)
+    uvicorn.run(app, host="127.0.0.1", port=settings.customer_port, log_config=None, access_log=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""customer-svc's use cases: intake of commands and the steps of the create saga."""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from mmp_contracts import CloudEvent, Message, Violation
+from mmp_contracts import events as ev
+from mmp_contracts.commands import CreateCustomer, RetryRollback
+from mmp_servicekit.outbox import Cause, Decision
+from mmp_servicekit.store import DuplicateKeyError
+
+from customer_svc.domain.customer import Customer, Status
+from customer_svc.domain.rules import validate_new_customer
+from customer_svc.store import CustomerStore, decision, from_document, to_document
+
+CUSTOMER_IDS = uuid.UUID("a3c1f3d2-5b7e-4c1a-9d2e-7f6b8a9c0d1e")
+"""Customer ids derive from the creating command's id, so a redelivered command finds its customer."""
+
+
+@dataclass(frozen=True)
+class Intake:
+    customer: Customer
+    duplicate: bool = False
+
+    @property
+    def webid_taken(self) -> bool:
+        return any(
+            v.rule == "R6" and v.field == "details.webid" and "taken" in v.message for v in self.customer.violations
+        )
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class CustomerHandlers:
+    def __init__(self, store: CustomerStore, portal_url: str) -> None:
+        self.store = store
+        self.portal_url = portal_url
+
+    async def create_customer(self, command: CreateCustomer, envelope: CloudEvent) -> None:
+        await self.intake(command, Cause.of(envelope))
+
+    async def intake(self, command: CreateCustomer, cause: Cause) -> Intake:
+        """Validate R1 (bundles), R6, R7, R10, R12-R14, store PROVISIONING and emit CustomerRequested."""
+        customer_id = str(uuid.uuid5(CUSTOMER_IDS, cause.message_id or cause.correlation_id))
+        task_id = cause.correlation_id
+        existing = await self.store.get(customer_id)
+        if existing:
+            return Intake(existing, duplicate=True)
+        spec = command.spec()
+        violations = validate_new_customer(spec, await self.store.catalogue())
+        if not violations:
+            customer, emit = Customer.request(customer_id, task_id, spec, now())
+            try:
+                await self.store.customers.insert(to_document(customer), cause, emit)
+                return Intake(customer)
+            except DuplicateKeyError as error:
+                if "_id" in (error.details or {}).get("keyPattern", {}):
+                    return Intake(await self._get(customer_id), duplicate=True)
+            violations = [Violation(field="details.webid", rule="R6", message=f"WebID {spec.details.webid!r} is taken")]
+        customer, emit = Customer.reject(customer_id, task_id, spec, violations, now())
+        try:
+            await self.store.customers.insert(to_document(customer), cause, emit)
+        except DuplicateKeyError:
+            return Intake(await self._get(customer_id), duplicate=True)
+        return Intake(customer)
+
+    async def retry_rollback(self, command: RetryRollback, envelope: CloudEvent) -> None:
+        cause = Cause.of(envelope)
+        await self._apply(command.customer_id, cause, lambda c: c.retry_rollback(cause.correlation_id, now()))
+
+    async def platform_assigned(self, event: ev.PlatformAssigned, envelope: CloudEvent) -> None:
+        await self._apply(
+            event.customer_id, Cause.of(envelope), lambda c: c.platform_assigned(event.platform_group_id, now())
+        )
+
+    async def platform_assignment_failed(self, event: ev.PlatformAssignmentFailed, envelope: CloudEvent) -> None:
+        await self._apply(event.customer_id, Cause.of(envelope), lambda c: c.platform_assignment_failed(event, now()))
+
+    async def micollab_provisioned(self, event: ev.MiCollabTenantProvisioned, envelope: CloudEvent) -> None:
+        await self._apply(
+            event.customer_id,
+            Cause.of(envelope),
+            lambda c: c.micollab_provisioned(event.bundles, self.portal_url, now()),
+        )
+
+    async def micollab_failed(self, event: ev.MiCollabProvisioningFailed, envelope: CloudEvent) -> None:
+        await self._apply(event.customer_id, Cause.of(envelope), lambda c: c.micollab_failed(event, now()))
+
+    async def platform_released(self, event: ev.PlatformReleased, envelope: CloudEvent) -> None:
+        await self._undo_reported(event.customer_id, envelope, "platform", [], "MiVoice Business and MBG cleaned")
+
+    async def platform_release_failed(self, event: ev.PlatformReleaseFailed, envelope: CloudEvent) -> None:
+        await self._undo_reported(event.customer_id, envelope, "platform", event.residue, event.reason)
+
+    async def micollab_removed(self, event: ev.MiCollabTenantRemoved, envelope: CloudEvent) -> None:
+        await self._undo_reported(event.customer_id, envelope, "micollab", [], "MiCollab cleaned")
+
+    async def micollab_removal_failed(self, event: ev.MiCollabRemovalFailed, envelope: CloudEvent) -> None:
+        await self._undo_reported(event.customer_id, envelope, "micollab", event.residue, event.reason)
+
+    async def welcome_mail_sent(self, event: ev.WelcomeMailSent, envelope: CloudEvent) -> None:
+        await self._apply(event.customer_id, Cause.of(envelope), lambda c: c.welcome_mail_reported("sent", now()))
+
+    async def welcome_mail_failed(self, event: ev.WelcomeMailFailed, envelope: CloudEvent) -> None:
+        outcome = f"failed: {event.reason}"
+        await self._apply(event.customer_id, Cause.of(envelope), lambda c: c.welcome_mail_reported(outcome, now()))
+
+    async def _undo_reported(
+        self, customer_id: str, envelope: CloudEvent, part: str, residue: list[str], detail: str
+    ) -> None:
+        await self._apply(customer_id, Cause.of(envelope), lambda c: c.undo_reported(part, residue, detail, now()))
+
+    async def _apply(self, customer_id: str, cause: Cause, transition: Callable[[Customer], list[Message]]) -> None:
+        def decide(doc: dict[str, Any]) -> Decision | None:
+            customer = from_document(doc)
+            steps_before = len(customer.steps)
+            emit = transition(customer)
+            if not emit and len(customer.steps) == steps_before:
+                return None  # every change records a step: nothing recorded, the event did not apply here
+            return decision(customer, emit)
+
+        await self.store.customers.mutate(customer_id, cause, decide)
+
+    async def _get(self, customer_id: str) -> Customer:
+        customer = await self.store.get(customer_id)
+        if customer is None:
+            raise LookupError(customer_id)
+        return customer
+
+
+__all__ = ["CustomerHandlers", "Intake", "Status"]

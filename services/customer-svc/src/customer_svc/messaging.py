@@ -1,0 +1,27 @@
+"""Which messages customer-svc consumes and the handler each one calls."""
+
+from mmp_contracts import commands, events, topics
+from mmp_servicekit.broker import subscribe
+from mmp_servicekit.runtime import Runtime
+
+from customer_svc.handlers import CustomerHandlers
+
+GROUP = "customer-svc"
+
+
+def register(runtime: Runtime, handlers: CustomerHandlers) -> None:
+    router = runtime.router
+    router.on(commands.CreateCustomer, handlers.create_customer)
+    router.on(commands.RetryRollback, handlers.retry_rollback)
+    router.on(events.PlatformAssigned, handlers.platform_assigned)
+    router.on(events.PlatformAssignmentFailed, handlers.platform_assignment_failed)
+    router.on(events.MiCollabTenantProvisioned, handlers.micollab_provisioned)
+    router.on(events.MiCollabProvisioningFailed, handlers.micollab_failed)
+    router.on(events.PlatformReleased, handlers.platform_released)
+    router.on(events.PlatformReleaseFailed, handlers.platform_release_failed)
+    router.on(events.MiCollabTenantRemoved, handlers.micollab_removed)
+    router.on(events.MiCollabRemovalFailed, handlers.micollab_removal_failed)
+    router.on(events.WelcomeMailSent, handlers.welcome_mail_sent)
+    router.on(events.WelcomeMailFailed, handlers.welcome_mail_failed)
+    for topic in (topics.CUSTOMER_COMMANDS, topics.PLATFORM_EVENTS, topics.MICOLLAB_EVENTS, topics.NOTIFY_EVENTS):
+        subscribe(runtime.broker, topic, GROUP, router, runtime.settings)

@@ -1,0 +1,97 @@
+"""customer-svc's MongoDB documents: the only module that knows their shape."""
+
+from dataclasses import asdict
+from typing import Any
+
+from mmp_contracts import Violation
+from mmp_contracts.customer_spec import CustomerSpec
+from mmp_servicekit.outbox import Aggregates, Decision
+
+from customer_svc.domain.catalogue import Bundle
+from customer_svc.domain.customer import Customer, Status
+from customer_svc.domain.tasks import Task, TaskStatus
+
+
+def to_document(customer: Customer) -> dict[str, Any]:
+    doc = {
+        "_id": customer.customer_id,
+        "webid": customer.webid,
+        "spec": customer.spec.model_dump(mode="json"),
+        "status": customer.status.value,
+        "created_at": customer.created_at,
+        "reason": customer.reason,
+        "violations": [v.model_dump() for v in customer.violations],
+        "awaiting_undo": customer.awaiting_undo,
+        "residue": customer.residue,
+        "welcome_mail": customer.welcome_mail,
+        "steps": customer.steps,
+        "tasks": [asdict(task) for task in customer.tasks],
+    }
+    if customer.status.holds_webid:
+        doc["live_webid"] = customer.webid  # a unique sparse index makes R6 hold under concurrency
+    return doc
+
+
+def from_document(doc: dict[str, Any]) -> Customer:
+    return Customer(
+        customer_id=doc["_id"],
+        webid=doc["webid"],
+        spec=CustomerSpec.model_validate(doc["spec"]),
+        status=Status(doc["status"]),
+        created_at=doc["created_at"],
+        reason=doc["reason"],
+        violations=[Violation.model_validate(v) for v in doc["violations"]],
+        awaiting_undo=list(doc["awaiting_undo"]),
+        residue=dict(doc["residue"]),
+        welcome_mail=doc["welcome_mail"],
+        steps=list(doc["steps"]),
+        tasks=[Task(**{**task, "status": TaskStatus(task["status"])}) for task in doc["tasks"]],
+    )
+
+
+def decision(customer: Customer, emit: list[Any]) -> Decision:
+    doc = to_document(customer)
+    del doc["_id"]
+    return Decision(changes=doc, emit=emit, unset=() if customer.status.holds_webid else ("live_webid",))
+
+
+class CustomerStore:
+    def __init__(self, customers: Aggregates, bundles: Any) -> None:
+        self.customers = customers
+        self.bundles = bundles
+
+    async def create_indexes(self) -> None:
+        collection = self.customers.collection
+        await collection.create_index("live_webid", unique=True, sparse=True)
+        await collection.create_index("webid")
+        await collection.create_index("tasks.task_id")
+        await collection.create_index([("status", 1), ("created_at", -1)])
+
+    async def get(self, customer_id: str) -> Customer | None:
+        doc = await self.customers.get(customer_id)
+        return from_document(doc) if doc else None
+
+    async def find(self, query: dict[str, Any], offset: int = 0, limit: int = 50) -> list[Customer]:
+        cursor = self.customers.collection.find(query).sort("created_at", -1).skip(offset).limit(limit)
+        return [from_document(doc) async for doc in cursor]
+
+    async def by_task(self, task_id: str) -> Customer | None:
+        doc = await self.customers.collection.find_one({"tasks.task_id": task_id})
+        return from_document(doc) if doc else None
+
+    async def live_with_webid(self, webid: str) -> Customer | None:
+        doc = await self.customers.collection.find_one({"live_webid": webid})
+        return from_document(doc) if doc else None
+
+    async def catalogue(self) -> dict[str, Bundle]:
+        return {doc["_id"]: bundle_from(doc) async for doc in self.bundles.find({})}
+
+    async def put_bundle(self, bundle: Bundle) -> None:
+        doc = asdict(bundle)
+        doc["phone_types"] = list(bundle.phone_types)
+        await self.bundles.replace_one({"_id": bundle.bundle_id}, {"_id": bundle.bundle_id, **doc}, upsert=True)
+
+
+def bundle_from(doc: dict[str, Any]) -> Bundle:
+    fields = {k: v for k, v in doc.items() if k != "_id"}
+    return Bundle(**{**fields, "phone_types": tuple(fields["phone_types"])})

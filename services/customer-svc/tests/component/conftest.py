@@ -1,0 +1,44 @@
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+from faststream.kafka import TestKafkaBroker
+from httpx import ASGITransport, AsyncClient
+
+from customer_svc.bootstrap import CustomerSettings, build
+from customer_svc.domain.catalogue import Bundle
+from customer_svc.handlers import CustomerHandlers
+from mmp_contracts import topics
+from mmp_servicekit.runtime import Runtime
+from mmp_servicekit.testing import EventCapture
+
+TOKEN = "component-test-token"
+
+
+@dataclass
+class CustomerService:
+    runtime: Runtime
+    handlers: CustomerHandlers
+    events: EventCapture
+    http: AsyncClient
+
+
+@pytest.fixture
+async def service() -> AsyncIterator[CustomerService]:
+    app, runtime, handlers = build(CustomerSettings(admin_token=TOKEN, relay_sweep_seconds=0.05))
+    capture = EventCapture(runtime.broker, topics.CUSTOMER_EVENTS)
+    async with TestKafkaBroker(runtime.broker):
+        await handlers.store.create_indexes()
+        for bundle in (
+            Bundle("standard-ipt", "Standard IPT", "Standard IPT", ("6920", "6930"), 1),
+            Bundle("entry-ucc", "Entry UCC", "Entry UCC", ("6930",), 1),
+            Bundle("dual-phone", "Dual phone", "Premium UCC", ("6930", "6940"), 2),
+        ):
+            await handlers.store.put_bundle(bundle)
+        await runtime.relay.start()
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        async with AsyncClient(
+            transport=ASGITransport(app=app), base_url="http://customer-svc", headers=headers
+        ) as http:
+            yield CustomerService(runtime, handlers, capture, http)
+        await runtime.relay.stop()

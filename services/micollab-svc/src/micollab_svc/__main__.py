@@ -1,0 +1,3 @@
+from micollab_svc.bootstrap import main
+
+main()
