@@ -2,6 +2,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+
 from mmp_simulators import create_app
 
 PM_AUTH = ("pm-admin", "pm-secret")

@@ -6,8 +6,9 @@ import sys
 from pathlib import Path
 
 import httpx
-import mmp_simulators
 import pytest
+
+import mmp_simulators
 
 pytestmark = pytest.mark.unit
 

@@ -1,5 +1,6 @@
 import httpx
 import pytest
+
 from mmp_simulators import create_app
 
 pytestmark = pytest.mark.unit

@@ -13,10 +13,6 @@ from mmp_contracts.registry import MESSAGE_TYPES, upcast
 _SCHEMA_URN = re.compile(r"^urn:mmp:schema:(?P<type>\w+):(?P<version>\d+)$")
 
 
-class UnknownMessageType(ValueError):
-    pass
-
-
 class CloudEvent(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
@@ -39,7 +35,7 @@ class CloudEvent(BaseModel):
             return raw
         message_class = MESSAGE_TYPES.get(str(raw.get("type")))
         if message_class is None:
-            raise UnknownMessageType(f"type: unknown message type {raw.get('type')!r}")
+            raise ValueError(f"type: unknown message type {raw.get('type')!r}")
         match = _SCHEMA_URN.match(str(raw.get("dataschema", "")))
         version = int(match["version"]) if match else message_class.schema_version
         data = upcast(message_class.type_name(), version, dict(raw.get("data") or {}))

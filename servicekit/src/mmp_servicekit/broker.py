@@ -1,5 +1,6 @@
 """The Kafka broker of a service: low-latency fetches, commits only after the handler's write."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from faststream import AckPolicy
@@ -40,21 +41,26 @@ class BrokerPublisher:
         )
 
 
-def subscribe(broker: KafkaBroker, topic: str, group_id: str, router: EventRouter, settings: ServiceSettings) -> None:
-    """One consumer-group subscription feeding a router.
+def subscribe(
+    broker: KafkaBroker, topics: str | Sequence[str], group_id: str, router: EventRouter, settings: ServiceSettings
+) -> None:
+    """One consumer-group member per service, reading all its topics, feeding a router.
 
+    One member rather than one per topic: every member joining a group makes the whole group rebalance.
     NACK_ON_ERROR: the offset is committed only once the handler (and so its write) succeeded; an
     exception that escapes the router's retries and dead-letter path leaves the message to be redelivered.
     FastStream's Kafka default, ACK_FIRST, would be at-most-once.
     """
+    names = [topics] if isinstance(topics, str) else list(topics)
     options: dict[str, Any] = {
         "group_id": group_id,
         "ack_policy": AckPolicy.NACK_ON_ERROR,
         "auto_offset_reset": "earliest",
         "fetch_max_wait_ms": settings.kafka_fetch_max_wait_ms,
-        "title": f"{group_id}:{topic}",
+        "title": f"{group_id}:{','.join(names)}",
     }
 
-    @broker.subscriber(topic, **options)
+    @broker.subscriber(*names, **options)
     async def consume(message: KafkaMessage) -> None:
-        await router.deliver(message.body, topic, message.raw_message.key)  # type: ignore[union-attr]
+        record = message.raw_message
+        await router.deliver(message.body, record.topic, record.key)  # type: ignore[union-attr]

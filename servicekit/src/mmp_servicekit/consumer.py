@@ -11,10 +11,10 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
-from mmp_contracts import CloudEvent, Message, UnknownMessageType
-from mmp_contracts.topics import dead_letter
 from pydantic import ValidationError
 
+from mmp_contracts import CloudEvent, Message
+from mmp_contracts.topics import dead_letter
 from mmp_servicekit.logs import correlation_id
 from mmp_servicekit.metrics import ServiceMetrics
 
@@ -54,7 +54,7 @@ class EventRouter:
             return  # another reader's message on a shared topic
         try:
             envelope = CloudEvent.model_validate_json(body)
-        except (ValidationError, UnknownMessageType) as error:
+        except ValidationError as error:
             await self._park(body, topic, key, f"invalid message: {error}")
             return
         token = correlation_id.set(envelope.correlationid)

@@ -5,9 +5,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Query
 from fastapi.responses import JSONResponse
-from mmp_contracts import CloudEvent
-from mmp_contracts.commands import CreateCustomer, RetryRollback
-from mmp_servicekit.outbox import Cause
 from pydantic import ValidationError
 
 from customer_svc.domain.catalogue import Bundle, check_bundle
@@ -15,6 +12,9 @@ from customer_svc.domain.customer import Customer, Status
 from customer_svc.handlers import CustomerHandlers
 from customer_svc.store import CustomerStore
 from customer_svc.views import BundleBody, customer_view, task_view
+from mmp_contracts import CloudEvent
+from mmp_contracts.commands import CreateCustomer, RetryRollback
+from mmp_servicekit.outbox import Cause
 
 
 def router(handlers: CustomerHandlers, store: CustomerStore) -> APIRouter:

@@ -1,14 +1,14 @@
 """The composition root: settings -> runtime (broker, database, relay) -> handlers -> app."""
 
 from fastapi import FastAPI
-from mmp_servicekit.http import create_app
-from mmp_servicekit.logs import configure_logging
-from mmp_servicekit.runtime import Runtime
-from mmp_servicekit.settings import ServiceSettings
 
 from customer_svc import api, messaging
 from customer_svc.handlers import CustomerHandlers
 from customer_svc.store import CustomerStore
+from mmp_servicekit.http import create_app
+from mmp_servicekit.logs import configure_logging
+from mmp_servicekit.runtime import Runtime
+from mmp_servicekit.settings import ServiceSettings
 
 NAME = "customer-svc"
 

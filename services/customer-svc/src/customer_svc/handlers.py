@@ -6,15 +6,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from customer_svc.domain.customer import Customer, Status
+from customer_svc.domain.rules import validate_new_customer
+from customer_svc.store import CustomerStore, decision, from_document, to_document
 from mmp_contracts import CloudEvent, Message, Violation
 from mmp_contracts import events as ev
 from mmp_contracts.commands import CreateCustomer, RetryRollback
 from mmp_servicekit.outbox import Cause, Decision
 from mmp_servicekit.store import DuplicateKeyError
-
-from customer_svc.domain.customer import Customer, Status
-from customer_svc.domain.rules import validate_new_customer
-from customer_svc.store import CustomerStore, decision, from_document, to_document
 
 CUSTOMER_IDS = uuid.UUID("a3c1f3d2-5b7e-4c1a-9d2e-7f6b8a9c0d1e")
 """Customer ids derive from the creating command's id, so a redelivered command finds its customer."""

@@ -1,10 +1,9 @@
 """Which messages customer-svc consumes and the handler each one calls."""
 
+from customer_svc.handlers import CustomerHandlers
 from mmp_contracts import commands, events, topics
 from mmp_servicekit.broker import subscribe
 from mmp_servicekit.runtime import Runtime
-
-from customer_svc.handlers import CustomerHandlers
 
 GROUP = "customer-svc"
 
@@ -23,5 +22,5 @@ def register(runtime: Runtime, handlers: CustomerHandlers) -> None:
     router.on(events.MiCollabRemovalFailed, handlers.micollab_removal_failed)
     router.on(events.WelcomeMailSent, handlers.welcome_mail_sent)
     router.on(events.WelcomeMailFailed, handlers.welcome_mail_failed)
-    for topic in (topics.CUSTOMER_COMMANDS, topics.PLATFORM_EVENTS, topics.MICOLLAB_EVENTS, topics.NOTIFY_EVENTS):
-        subscribe(runtime.broker, topic, GROUP, router, runtime.settings)
+    inbound = (topics.CUSTOMER_COMMANDS, topics.PLATFORM_EVENTS, topics.MICOLLAB_EVENTS, topics.NOTIFY_EVENTS)
+    subscribe(runtime.broker, inbound, GROUP, router, runtime.settings)

@@ -3,13 +3,12 @@
 from dataclasses import asdict
 from typing import Any
 
-from mmp_contracts import Violation
-from mmp_contracts.customer_spec import CustomerSpec
-from mmp_servicekit.outbox import Aggregates, Decision
-
 from customer_svc.domain.catalogue import Bundle
 from customer_svc.domain.customer import Customer, Status
 from customer_svc.domain.tasks import Task, TaskStatus
+from mmp_contracts import Violation
+from mmp_contracts.customer_spec import CustomerSpec
+from mmp_servicekit.outbox import Aggregates, Decision
 
 
 def to_document(customer: Customer) -> dict[str, Any]:

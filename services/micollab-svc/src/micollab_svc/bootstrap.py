@@ -2,15 +2,15 @@
 
 import httpx
 from fastapi import FastAPI
-from mmp_servicekit.http import create_app
-from mmp_servicekit.logs import configure_logging
-from mmp_servicekit.runtime import Runtime
-from mmp_servicekit.settings import ServiceSettings
 
 from micollab_svc import messaging
 from micollab_svc.handlers import MiCollabHandlers
 from micollab_svc.micollab_client import TIMEOUT, MiCollabClient
 from micollab_svc.store import TenantStore
+from mmp_servicekit.http import create_app
+from mmp_servicekit.logs import configure_logging
+from mmp_servicekit.runtime import Runtime
+from mmp_servicekit.settings import ServiceSettings
 
 NAME = "micollab-svc"
 

@@ -3,14 +3,13 @@
 import logging
 from collections.abc import Sequence
 
-from mmp_contracts import CloudEvent, Message
-from mmp_contracts import events as ev
-from mmp_servicekit.outbox import Cause
-
 from micollab_svc.domain.gates import gate_violations
 from micollab_svc.domain.tenant import Progress, Tenant, TenantPlan, TenantState, plan_tenant, residue_line
 from micollab_svc.micollab_client import MiCollabCallFailed, MiCollabClient
 from micollab_svc.store import TenantStore
+from mmp_contracts import CloudEvent, Message
+from mmp_contracts import events as ev
+from mmp_servicekit.outbox import Cause
 
 log = logging.getLogger(__name__)
 

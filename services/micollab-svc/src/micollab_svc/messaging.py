@@ -1,10 +1,9 @@
 """Which messages micollab-svc consumes and the handler each one calls."""
 
+from micollab_svc.handlers import MiCollabHandlers
 from mmp_contracts import events, topics
 from mmp_servicekit.broker import subscribe
 from mmp_servicekit.runtime import Runtime
-
-from micollab_svc.handlers import MiCollabHandlers
 
 GROUP = "micollab-svc"
 
@@ -13,5 +12,4 @@ def register(runtime: Runtime, handlers: MiCollabHandlers) -> None:
     router = runtime.router
     router.on(events.PlatformAssigned, handlers.platform_assigned)
     router.on(events.RollbackRetryRequested, handlers.rollback_retry_requested)
-    for topic in (topics.PLATFORM_EVENTS, topics.CUSTOMER_EVENTS):
-        subscribe(runtime.broker, topic, GROUP, router, runtime.settings)
+    subscribe(runtime.broker, (topics.PLATFORM_EVENTS, topics.CUSTOMER_EVENTS), GROUP, router, runtime.settings)

@@ -5,6 +5,7 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+
 from mmp_servicekit.metrics import ServiceMetrics
 
 TIMEOUT = httpx.Timeout(5.0, connect=2.0)

@@ -4,11 +4,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import Any
 
+from micollab_svc.domain.tenant import Progress, Tenant, TenantState
 from mmp_contracts import Message
 from mmp_servicekit.outbox import Aggregates, Cause, Decision
 from mmp_servicekit.store import DuplicateKeyError
-
-from micollab_svc.domain.tenant import Progress, Tenant, TenantState
 
 Transition = Callable[[Tenant], tuple[Tenant, Sequence[Message]] | None]
 """Given the stored tenant: its next version and the events to emit, or None to leave it alone."""

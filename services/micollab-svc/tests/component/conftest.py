@@ -5,6 +5,7 @@ from typing import Any
 import httpx
 import pytest
 from faststream.kafka import TestKafkaBroker
+
 from micollab_svc.bootstrap import MiCollabSettings, build
 from micollab_svc.handlers import MiCollabHandlers
 from mmp_contracts import CloudEvent, Message, topics

@@ -1,6 +1,7 @@
 import uuid
 
 import pytest
+
 from micollab_svc.domain.tenant import TenantState
 from mmp_contracts import events as ev
 from mmp_contracts import topics

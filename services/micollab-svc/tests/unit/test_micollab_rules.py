@@ -1,4 +1,5 @@
 import pytest
+
 from micollab_svc.domain.gates import gate_violations
 from micollab_svc.domain.tenant import plan_tenant
 from micollab_svc.domain.versions import InvalidVersion, at_least, parse_version

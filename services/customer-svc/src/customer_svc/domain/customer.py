@@ -9,11 +9,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from customer_svc.domain.tasks import Task, TaskStatus
 from mmp_contracts import Message, Violation
 from mmp_contracts import events as ev
 from mmp_contracts.customer_spec import CustomerSpec
-
-from customer_svc.domain.tasks import Task, TaskStatus
 
 
 class Status(StrEnum):

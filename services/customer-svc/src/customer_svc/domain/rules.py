@@ -4,10 +4,9 @@ import itertools
 import re
 from collections.abc import Iterator, Mapping
 
+from customer_svc.domain.catalogue import Bundle
 from mmp_contracts import Violation
 from mmp_contracts.customer_spec import CpnSubstitution, CustomerSpec, DidRange, Emergency
-
-from customer_svc.domain.catalogue import Bundle
 
 WEBID = re.compile(r"^[a-z][a-z0-9-]{2,31}$")
 DID_DIGITS = re.compile(r"^\d{3,15}$")

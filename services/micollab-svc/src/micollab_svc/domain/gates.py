@@ -2,11 +2,10 @@
 
 from collections.abc import Sequence
 
+from micollab_svc.domain.versions import at_least, newer_than
 from mmp_contracts import Violation
 from mmp_contracts.customer_spec import BundleAllocation
 from mmp_contracts.events import MiCollabTarget
-
-from micollab_svc.domain.versions import at_least, newer_than
 
 MITEAM_MEETINGS_MIN = "9.2"  # R16
 NPM_AWV_PORTS_MIN = "9.4.0.9"  # R17

@@ -1,0 +1,45 @@
+# Two commands matter: `make up` (the whole system and its demo) and `make test` (every test).
+.DEFAULT_GOAL := help
+UV_DIR := .mmp/uv
+UV := $(UV_DIR)/bin/uv
+PY := .venv/bin/python
+
+help:
+	@echo "make up       run the whole system on this machine, then its demo (Ctrl-C stops it)"
+	@echo "make test     lint, type-check, boundaries, then every test (unit, component, contract, e2e)"
+	@echo "make demo     run the demo on a fresh stack and exit"
+	@echo "make bench    benchmark the create saga on a fresh stack"
+	@echo "make schemas  export the JSON Schema of every message to contracts/schemas"
+
+$(UV):
+	python3 -m venv $(UV_DIR)
+	$(UV_DIR)/bin/pip install --quiet --disable-pip-version-check "uv>=0.5"
+
+.venv/.synced: $(UV) pyproject.toml uv.lock */pyproject.toml services/*/pyproject.toml
+	$(UV) sync --frozen --quiet
+	touch $@
+
+install: .venv/.synced
+
+up: install
+	MMP_DEMO_ON_UP=1 .venv/bin/mmp up
+
+demo: install
+	.venv/bin/mmp demo
+
+bench: install
+	.venv/bin/mmp bench
+
+schemas: install
+	$(PY) -m mmp_contracts.schema_files
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy -p mmp_contracts -p mmp_servicekit -p customer_svc -p platform_svc -p micollab_svc -p notify_svc -p mmp_simulators -p mmp_devstack
+	.venv/bin/lint-imports
+
+test: lint
+	$(PY) -m pytest
+
+.PHONY: help install up demo bench schemas lint test

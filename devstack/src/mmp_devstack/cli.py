@@ -1,0 +1,87 @@
+"""The `mmp` command: `up` runs the whole system on this machine, `demo` and `bench` exercise it."""
+
+import argparse
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+
+from mmp_devstack import bench, demo
+from mmp_devstack.client import MmpClient
+from mmp_devstack.config import StackConfig
+from mmp_devstack.stack import Stack
+
+
+@contextlib.asynccontextmanager
+async def running(config: StackConfig) -> AsyncIterator[Stack]:
+    stack = Stack(config)
+    try:
+        await stack.start()
+        yield stack
+    finally:
+        stack.stop()
+
+
+def announce(config: StackConfig) -> None:
+    print("mmp is up:")
+    print(f"  kafka          {config.bootstrap}")
+    print(
+        f"  smtp           {config.smtp}"
+        + ("" if config.smtp_url else f"  (received mail: {config.url(config.ports.mail_http)}/messages)")
+    )
+    for name, url in config.service_urls.items():
+        print(f"  {name:<14} {url}  (docs: {url}/docs)")
+    for name, url in config.simulator_urls.items():
+        print(f"  simulator {name:<4} {url}  (state: {url}/_sim/state)")
+    print(f"  SP-admin token {config.admin_token}")
+    print("  sandbox ready: platform group pg-ottawa-1, eight bundles; send the canonical CreateCustomer now.")
+    sys.stdout.flush()
+
+
+async def up(config: StackConfig) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with running(config):
+        announce(config)
+        await stop.wait()
+        print("stopping...", flush=True)
+    return 0
+
+
+async def with_stack(config: StackConfig, attach: bool, scenario: str, args: argparse.Namespace) -> int:
+    """Runs a scenario on an already running stack (`--attach`) or on one started for the occasion."""
+    async with contextlib.AsyncExitStack() as scope:
+        if not attach:
+            await scope.enter_async_context(running(config))
+        if scenario == "bench":
+            figures = await bench.run(config, args.customers, args.concurrency)
+            print(figures.report())
+            return 0 if figures.failed == 0 else 1
+        client = MmpClient(config)
+        try:
+            return 0 if await demo.run(client) else 1
+        finally:
+            await client.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="mmp", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("up", help="run everything in the foreground; Ctrl-C stops it")
+    for name in ("demo", "bench"):
+        sub = commands.add_parser(name, help=f"run the {name} on a fresh stack, or on a running one with --attach")
+        sub.add_argument("--attach", action="store_true", help="use the stack `mmp up` runs (needs MMP_ADMIN_TOKEN)")
+        if name == "bench":
+            sub.add_argument("--customers", type=int, default=200)
+            sub.add_argument("--concurrency", type=int, default=16)
+    args = parser.parse_args()
+    config = StackConfig.from_environment()
+    if args.command == "up":
+        sys.exit(asyncio.run(up(config)))
+    if getattr(args, "attach", False) and not os.environ.get("MMP_ADMIN_TOKEN"):
+        parser.error("--attach needs MMP_ADMIN_TOKEN, the token `mmp up` printed")
+    sys.exit(asyncio.run(with_stack(config, args.attach, args.command, args)))

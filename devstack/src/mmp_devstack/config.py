@@ -1,0 +1,87 @@
+"""Where every part of the stack listens. `MMP_*` variables that point at existing servers are honoured."""
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Ports:
+    kafka: int = 9092
+    smtp: int = 1025
+    mail_http: int = 8025
+    customer: int = 8001
+    platform: int = 8002
+    micollab: int = 8003
+    notify: int = 8004
+    pm: int = 9101
+    mivb: int = 9102
+    micollab_sim: int = 9103
+    mbg: int = 9104
+
+    @classmethod
+    def shifted(cls, offset: int) -> "Ports":
+        """A second stack beside the default one (the e2e tests use this)."""
+        return cls(**{name: port + offset for name, port in vars(cls()).items()})
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    ports: Ports = field(default_factory=Ports)
+    host: str = "127.0.0.1"
+    kafka_bootstrap: str | None = None
+    smtp_url: str | None = None
+    mongo_url: str | None = None
+    admin_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    workdir: Path = Path(".mmp")
+    partitions: int = 4
+
+    @classmethod
+    def from_environment(cls, ports: Ports | None = None, workdir: Path | None = None) -> "StackConfig":
+        ports = ports or Ports(
+            customer=int(os.environ.get("MMP_CUSTOMER_PORT", 8001)),
+            platform=int(os.environ.get("MMP_PLATFORM_PORT", 8002)),
+            micollab=int(os.environ.get("MMP_MICOLLAB_PORT", 8003)),
+            notify=int(os.environ.get("MMP_NOTIFY_PORT", 8004)),
+        )
+        token = os.environ.get("MMP_ADMIN_TOKEN") or secrets.token_urlsafe(24)
+        return cls(
+            ports=ports,
+            kafka_bootstrap=os.environ.get("MMP_KAFKA_BOOTSTRAP"),
+            smtp_url=os.environ.get("MMP_SMTP_URL"),
+            mongo_url=os.environ.get("MMP_MONGO_URL"),
+            admin_token=token,
+            workdir=workdir or Path(os.environ.get("MMP_WORKDIR", ".mmp")),
+        )
+
+    @property
+    def bootstrap(self) -> str:
+        return self.kafka_bootstrap or f"{self.host}:{self.ports.kafka}"
+
+    @property
+    def smtp(self) -> str:
+        return self.smtp_url or f"smtp://{self.host}:{self.ports.smtp}"
+
+    def url(self, port: int) -> str:
+        return f"http://{self.host}:{port}"
+
+    @property
+    def service_urls(self) -> dict[str, str]:
+        p = self.ports
+        return {
+            "customer-svc": self.url(p.customer),
+            "platform-svc": self.url(p.platform),
+            "micollab-svc": self.url(p.micollab),
+            "notify-svc": self.url(p.notify),
+        }
+
+    @property
+    def simulator_urls(self) -> dict[str, str]:
+        p = self.ports
+        return {
+            "pm": self.url(p.pm),
+            "mivb": self.url(p.mivb),
+            "micollab": self.url(p.micollab_sim),
+            "mbg": self.url(p.mbg),
+        }

