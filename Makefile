@@ -22,7 +22,7 @@ $(UV):
 install: .venv/.synced
 
 up: install
-	MMP_DEMO_ON_UP=1 .venv/bin/mmp up
+	.venv/bin/mmp up --demo
 
 demo: install
 	.venv/bin/mmp demo

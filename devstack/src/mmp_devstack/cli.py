@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import contextlib
+import logging
 import os
 import signal
 import sys
@@ -40,13 +41,20 @@ def announce(config: StackConfig) -> None:
     sys.stdout.flush()
 
 
-async def up(config: StackConfig) -> int:
+async def up(config: StackConfig, with_demo: bool) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     async with running(config):
         announce(config)
+        if with_demo:
+            client = MmpClient(config)
+            try:
+                outcome = "behaved" if await demo.run(client) else "DID NOT behave"
+            finally:
+                await client.close()
+            print(f"the demo {outcome}; the stack keeps running until Ctrl-C", flush=True)
         await stop.wait()
         print("stopping...", flush=True)
     return 0
@@ -69,9 +77,12 @@ async def with_stack(config: StackConfig, attach: bool, scenario: str, args: arg
 
 
 def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # its connection retries while the broker starts
     parser = argparse.ArgumentParser(prog="mmp", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("up", help="run everything in the foreground; Ctrl-C stops it")
+    up_command = commands.add_parser("up", help="run everything in the foreground; Ctrl-C stops it")
+    up_command.add_argument("--demo", action="store_true", help="run the demo once the sandbox is ready")
     for name in ("demo", "bench"):
         sub = commands.add_parser(name, help=f"run the {name} on a fresh stack, or on a running one with --attach")
         sub.add_argument("--attach", action="store_true", help="use the stack `mmp up` runs (needs MMP_ADMIN_TOKEN)")
@@ -81,7 +92,7 @@ def main() -> None:
     args = parser.parse_args()
     config = StackConfig.from_environment()
     if args.command == "up":
-        sys.exit(asyncio.run(up(config)))
+        sys.exit(asyncio.run(up(config, args.demo)))
     if getattr(args, "attach", False) and not os.environ.get("MMP_ADMIN_TOKEN"):
         parser.error("--attach needs MMP_ADMIN_TOKEN, the token `mmp up` printed")
     sys.exit(asyncio.run(with_stack(config, args.attach, args.command, args)))

@@ -65,7 +65,9 @@ def bind_socket(host: str, port: int) -> socket.socket:
     # Binding before any server starts turns a busy port into one clear error instead of a
     # half-started set, and reveals the real port when 0 (any free port) was asked for.
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    listener = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not 0: asyncio turns Nagle off (TCP_NODELAY) only on sockets that say they are TCP,
+    # and without it every keep-alive response waits ~40 ms for a delayed ACK.
+    listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind((host, port))
