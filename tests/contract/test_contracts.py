@@ -56,3 +56,24 @@ def test_a_misspelt_command_field_is_refused() -> None:
     raw["data"]["details"]["web_id"] = raw["data"]["details"].pop("webid")
     with pytest.raises(ValueError, match="webid"):
         CloudEvent.model_validate(raw)
+
+
+def test_a_null_field_of_the_data_survives_the_wire() -> None:
+    from mmp_contracts.customer_spec import FirstUser
+    from mmp_contracts.events import CustomerActivated
+
+    user = FirstUser(first_name="A", last_name="H", email="a@h.example", username="ahaddad")
+    activated = CustomerActivated(
+        customer_id="c",
+        task_id="t",
+        webid="w",
+        name="n",
+        contact_email="c@h.example",
+        portal_url="https://p/w",
+        first_user=user,
+        send_welcome_mail=True,
+        welcome_mail_template_id=None,
+    )
+    envelope = CloudEvent.wrap(activated, source="tests", correlationid=None)
+    assert CloudEvent.model_validate_json(envelope.to_json()).data == activated
+    assert "correlationid" not in json.loads(envelope.to_json())

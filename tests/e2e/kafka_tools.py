@@ -5,8 +5,8 @@ import json
 import time
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
 import httpx
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from confluent_kafka import Producer
 from prometheus_client.parser import text_string_to_metric_families
 

@@ -2,10 +2,9 @@
 
 import random
 import secrets
-
-import pytest
 from collections import Counter
 
+import pytest
 from kafka_tools import of_task, processed, produce_raw, read_all, wait_until_consumed
 
 from mmp_contracts import topics

@@ -1,5 +1,6 @@
 """The CloudEvents 1.0 envelope (structured JSON mode) around every message."""
 
+import json
 import re
 import uuid
 from datetime import UTC, datetime
@@ -55,4 +56,6 @@ class CloudEvent(BaseModel):
         )
 
     def to_json(self) -> bytes:
-        return self.model_dump_json(exclude_none=True).encode()
+        """Absent optional attributes are left out of the envelope; `data` keeps its nulls."""
+        attributes = self.model_dump(mode="json")
+        return json.dumps({name: value for name, value in attributes.items() if value is not None}).encode()

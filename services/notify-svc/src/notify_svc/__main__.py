@@ -1,0 +1,3 @@
+from notify_svc.bootstrap import main
+
+main()

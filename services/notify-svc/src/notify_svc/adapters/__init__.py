@@ -1,0 +1,1 @@
+"""Outbound connections of notify-svc."""
