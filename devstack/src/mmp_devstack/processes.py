@@ -28,6 +28,12 @@ class ManagedProcess:
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
+    def kill(self) -> None:
+        """As a crash would: no chance to finish, flush or commit anything."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+
     def stop(self, timeout: float = 10.0) -> int | None:
         if self.process is None:
             return None

@@ -1,6 +1,7 @@
 """The whole system on one machine: broker, SMTP, simulators and the four services as processes."""
 
 import asyncio
+import shutil
 import time
 from collections.abc import Awaitable, Callable
 
@@ -28,6 +29,9 @@ class Stack:
 
     async def start(self) -> None:
         self.logs.mkdir(parents=True, exist_ok=True)
+        # The broker and the simulators start empty, so the services' journals must too; the journal
+        # is there for a service that crashes and restarts while this stack runs.
+        shutil.rmtree(self.config.workdir / "store", ignore_errors=True)
         config, ports = self.config, self.config.ports
         if config.kafka_bootstrap is None:
             listener = f"tcp://{config.host}:{ports.kafka}"
@@ -77,6 +81,14 @@ class Stack:
             process.stop()
         self.processes.clear()
 
+    def process(self, name: str) -> ManagedProcess:
+        return next(p for p in self.processes if p.name == name)
+
+    async def wait_until_ready(self, service: str) -> None:
+        url = f"{self.config.service_urls[service]}/ready"
+        async with httpx.AsyncClient(timeout=5) as http:
+            await self._retry_until(lambda: _ok(http, url), url)
+
     def _service_env(self) -> dict[str, str]:
         config, ports = self.config, self.config.ports
         env = {
@@ -90,6 +102,8 @@ class Stack:
         }
         if config.mongo_url:
             env["MMP_MONGO_URL"] = config.mongo_url
+        else:
+            env["MMP_STORE_DIR"] = str((config.workdir / "store").resolve())
         return env
 
     def _spawn(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> None:
@@ -117,12 +131,8 @@ class Stack:
         if self.config.smtp_url is None:
             probes.append(f"{self.config.url(self.config.ports.mail_http)}/messages")
 
-        async def ready(url: str) -> None:
-            response = await http.get(url)
-            response.raise_for_status()
-
         for url in probes:
-            await self._retry_until(lambda url=url: ready(url), url)  # type: ignore[misc]
+            await self._retry_until(lambda url=url: _ok(http, url), url)  # type: ignore[misc]
 
     async def _retry_until(self, attempt: Callable[[], Awaitable[object]], what: str, seconds: float = 60) -> None:
         deadline = time.monotonic() + seconds
@@ -137,3 +147,8 @@ class Stack:
                 if time.monotonic() > deadline:
                     raise StackFailed(f"timed out waiting for {what}: {error!r}") from error
                 await asyncio.sleep(0.1)
+
+
+async def _ok(http: httpx.AsyncClient, url: str) -> None:
+    response = await http.get(url)
+    response.raise_for_status()

@@ -39,7 +39,7 @@ class Runtime:
             settings=settings,
             metrics=metrics,
             broker=broker,
-            database=open_database(settings.mongo_url, database_name or name.replace("-", "_")),
+            database=open_database(settings.mongo_url, database_name or name.replace("-", "_"), settings.store_dir),
             relay=OutboxRelay(publisher, settings.relay_sweep_seconds),
             router=EventRouter(publisher, metrics),
         )

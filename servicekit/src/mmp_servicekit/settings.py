@@ -1,5 +1,7 @@
 """Configuration shared by every service, read once from `MMP_*` environment variables."""
 
+from pathlib import Path
+
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -14,6 +16,8 @@ class ServiceSettings(BaseSettings):
     """aiokafka's 500 ms default makes every hop of a saga wait; 5 ms keeps a hop near 6 ms."""
     mongo_url: str | None = None
     """Unset: the embedded in-memory store. Set: a real MongoDB through AsyncMongoClient."""
+    store_dir: Path | None = None
+    """For the embedded store: keep a journal of its writes here, so a restart keeps the data."""
     admin_token: SecretStr = SecretStr("dev-admin-token")
     log_level: str = "INFO"
     relay_sweep_seconds: float = 1.0

@@ -4,6 +4,7 @@ Store code keeps to the API subset both support: no sessions, no array_filters, 
 """
 
 import inspect
+from pathlib import Path
 from typing import Any
 
 from pymongo.errors import DuplicateKeyError
@@ -14,11 +15,15 @@ Database = Any
 """pymongo's AsyncDatabase or mongomock-motor's stand-in: both answer the same awaited calls."""
 
 
-def open_database(mongo_url: str | None, name: str) -> Database:
+def open_database(mongo_url: str | None, name: str, store_dir: Path | None = None) -> Database:
     if mongo_url:
         from pymongo import AsyncMongoClient
 
         return AsyncMongoClient(mongo_url, tz_aware=True)[name]
+    if store_dir:
+        from mmp_servicekit.journal import open_journaled
+
+        return open_journaled(store_dir, name)
     from mongomock_motor import AsyncMongoMockClient
 
     return AsyncMongoMockClient(tz_aware=True)[name]
