@@ -25,10 +25,10 @@ JSON_OPTIONS = json_util.JSONOptions(
 def open_journaled(directory: Path, name: str) -> "JournaledDatabase":
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{name}.jsonl"
-    client: mongomock.MongoClient = mongomock.MongoClient(tz_aware=True)
+    client: Any = mongomock.MongoClient(tz_aware=True)
     if path.exists():
         replay(client[name], path)
-    database = AsyncMongoMockClient(mock_mongo_client=client)[name]
+    database: Any = AsyncMongoMockClient(mock_mongo_client=client)[name]
     return JournaledDatabase(database, path.open("a", encoding="utf-8"))
 
 
