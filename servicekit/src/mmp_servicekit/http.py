@@ -85,3 +85,10 @@ def violations_of(error: RequestValidationError) -> list[dict[str, str]]:
         }
         for item in error.errors()
     ]
+
+
+def serve(app: FastAPI, host: str, port: int) -> None:
+    """Runs a service's app until SIGINT or SIGTERM; logs go through the service's JSON formatter."""
+    import uvicorn
+
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)

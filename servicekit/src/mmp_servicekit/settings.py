@@ -9,6 +9,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MMP_", extra="ignore")
 
+    host: str = "127.0.0.1"
+    """Where the HTTP API listens; 0.0.0.0 in a container."""
     kafka_bootstrap: str = "127.0.0.1:9092"
     kafka_idempotence: bool = False
     """Off by default: the local broker (tansu) answers InitProducerId with UnknownError."""

@@ -7,7 +7,7 @@ from micollab_svc import messaging
 from micollab_svc.handlers import MiCollabHandlers
 from micollab_svc.micollab_client import TIMEOUT, MiCollabClient
 from micollab_svc.store import TenantStore
-from mmp_servicekit.http import create_app
+from mmp_servicekit.http import create_app, serve
 from mmp_servicekit.logs import configure_logging
 from mmp_servicekit.runtime import Runtime
 from mmp_servicekit.settings import ServiceSettings
@@ -37,12 +37,10 @@ def build(
 
 
 def main() -> None:
-    import uvicorn
-
     settings = MiCollabSettings()
     configure_logging(NAME, settings.log_level)
     app, _, _ = build(settings)
-    uvicorn.run(app, host="127.0.0.1", port=settings.micollab_port, log_config=None, access_log=False)
+    serve(app, settings.host, settings.micollab_port)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from datetime import timedelta
 from fastapi import FastAPI
 from pydantic import Field
 
-from mmp_servicekit.http import create_app
+from mmp_servicekit.http import create_app, serve
 from mmp_servicekit.logs import configure_logging
 from mmp_servicekit.runtime import Runtime
 from mmp_servicekit.settings import ServiceSettings
@@ -54,12 +54,10 @@ def build(settings: NotifySettings | None = None) -> tuple[FastAPI, Runtime, Not
 
 
 def main() -> None:
-    import uvicorn
-
     settings = NotifySettings()
     configure_logging(NAME, settings.log_level)
     app, _, _ = build(settings)
-    uvicorn.run(app, host="127.0.0.1", port=settings.notify_port, log_config=None, access_log=False)
+    serve(app, settings.host, settings.notify_port)
 
 
 if __name__ == "__main__":
