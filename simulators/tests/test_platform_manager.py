@@ -60,3 +60,15 @@ async def test_credentials_rotate_and_reset_restores_them(pm: httpx.AsyncClient)
     await pm.put("/api/blueprints/bp-other", json={}, auth=("pm-admin", "rotated"))
     await pm.post("/_sim/reset")
     assert (await pm.get("/api/blueprints")).json() == [STANDARD]
+
+
+async def test_a_rotation_may_keep_the_previous_credentials_for_a_grace_period(pm: httpx.AsyncClient) -> None:
+    await pm.put("/_sim/credentials", json={"username": "pm-admin", "password": "next", "keep_previous": True})
+
+    assert (await pm.get("/api/system")).status_code == 200
+    assert (await pm.get("/api/system", auth=("pm-admin", "next"))).status_code == 200
+
+    await pm.put("/_sim/credentials", json={"username": "pm-admin", "password": "next"})
+
+    assert (await pm.get("/api/system")).status_code == 401
+    assert (await pm.get("/api/system", auth=("pm-admin", "next"))).status_code == 200

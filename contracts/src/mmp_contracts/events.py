@@ -105,16 +105,53 @@ class PlatformReleaseFailed(PlatformEvent):
     residue: Residue
 
 
-class PlatformGroupCreated(Event):
+class PlatformGroupEvent(Event):
+    """A fact about a platform group, keyed by its id so a group's facts keep their order."""
+
     topic = topics.PLATFORM_EVENTS
     platform_group_id: str
+
+    def partition_key(self) -> str:
+        return self.platform_group_id
+
+
+class PlatformGroupCreated(PlatformGroupEvent):
     name: str
     mivb_version: str
     micollab_version: str
     mbg_ids: list[str]
+    blueprint_id: str | None = None
+    """The Platform Manager blueprint the group was made from (R2); None for a group registered by hand."""
+    rest_api_scripts: bool | None = None
+
+
+class PlatformGroupChanged(PlatformGroupEvent):
+    """The versions or the reachability the platforms report changed (R16-R19 read their versions here)."""
+
+    mivb_version: str
+    micollab_version: str
+    rest_api_scripts: bool
+    reachable: dict[str, bool]
+    """Per platform of the group: `mivb`, `mivb_secondary`, `micollab`, `site:<site id>` (its MBG)."""
+    voicemail_hunt_group: bool | None = None
+    """R4: whether the MiVB has its voicemail hunt group; None when the MiVB could not be asked."""
+
+
+class PlatformGroupDeleted(PlatformGroupEvent):
+    pass
+
+
+class PlatformManagerStatusChanged(Event):
+    """Whether the stored Platform Manager credentials work (R3). Never carries a credential."""
+
+    topic = topics.PLATFORM_EVENTS
+    status: str
+    """`OK`, `CREDENTIALS_REJECTED`, `UNREACHABLE` or `NOT_REGISTERED`."""
+    reason: str | None = None
+    url: str | None = None
 
     def partition_key(self) -> str:
-        return self.platform_group_id
+        return "platform-manager"
 
 
 class MiCollabEvent(CustomerKeyed):

@@ -4,6 +4,7 @@ from typing import Any
 
 import httpx
 
+from mmp_devstack.client import poll
 from mmp_devstack.config import StackConfig
 
 BUNDLES: dict[str, dict[str, Any]] = {
@@ -46,3 +47,15 @@ async def prepare(config: StackConfig, http: httpx.AsyncClient) -> None:
     platform = config.service_urls["platform-svc"]
     response = await http.put(f"{platform}/api/v1/platform-groups/{PLATFORM_GROUP_ID}", json=group, headers=headers)
     response.raise_for_status()
+    await customer_svc_knows_the_group(http, customer, headers)
+
+
+async def customer_svc_knows_the_group(http: httpx.AsyncClient, customer: str, headers: dict[str, str]) -> None:
+    """customer-svc learns of groups from platform.events (R1); the sandbox is ready once it has."""
+
+    async def known() -> list[dict[str, str]]:
+        response = await http.get(f"{customer}/api/v1/catalogue/platform-groups", headers=headers)
+        response.raise_for_status()
+        return list(response.json())
+
+    await poll(known, lambda groups: any(g["platform_group_id"] == PLATFORM_GROUP_ID for g in groups), 30)

@@ -32,28 +32,43 @@ class Credentials(BaseModel):
     password: str
 
 
+class CredentialsChange(Credentials):
+    keep_previous: bool = False
+    """Also accept the credentials in force until now: the grace period of a rotation without downtime."""
+
+
 class PlatformManagerState:
     def __init__(self, startup_credentials: Credentials) -> None:
         self.startup_credentials = startup_credentials
         self.credentials = startup_credentials
+        self.previous: Credentials | None = None
         self.blueprints: dict[str, JsonObject] = {}
         self.reset()
 
     def reset(self) -> None:
         # Credentials go back too: a rotation test must not lock every later test out.
         self.credentials = self.startup_credentials
+        self.previous = None
         seeded = standard_blueprint()
         self.blueprints = {seeded["id"]: seeded}
 
     def snapshot(self) -> JsonObject:
         return {"blueprints": deepcopy(self.blueprints)}
 
+    def rotate(self, change: CredentialsChange) -> None:
+        self.previous = self.credentials if change.keep_previous else None
+        self.credentials = Credentials(username=change.username, password=change.password)
+
     def accepts(self, offered: Credentials | None) -> bool:
         if offered is None:
             return False
-        username_ok = secrets.compare_digest(offered.username.encode(), self.credentials.username.encode())
-        password_ok = secrets.compare_digest(offered.password.encode(), self.credentials.password.encode())
-        return username_ok and password_ok
+        return any(_same(offered, accepted) for accepted in (self.credentials, self.previous) if accepted)
+
+
+def _same(offered: Credentials, accepted: Credentials) -> bool:
+    username_ok = secrets.compare_digest(offered.username.encode(), accepted.username.encode())
+    password_ok = secrets.compare_digest(offered.password.encode(), accepted.password.encode())
+    return username_ok and password_ok
 
 
 def basic_credentials(authorization: str | None) -> Credentials | None:
@@ -94,9 +109,9 @@ def credentials_router(state: PlatformManagerState) -> APIRouter:
     router = APIRouter(prefix=CONTROL_PREFIX, tags=["simulator control"])
 
     @router.put("/credentials")
-    async def rotate_credentials(credentials: Credentials) -> JsonObject:
-        state.credentials = credentials
-        return {"username": credentials.username}
+    async def rotate_credentials(change: CredentialsChange) -> JsonObject:
+        state.rotate(change)
+        return {"username": change.username}
 
     return router
 

@@ -75,6 +75,11 @@ def router(handlers: CustomerHandlers, store: CustomerStore) -> APIRouter:
         customer = await found(store.by_task(task_id))
         return task_view(customer, next(t for t in customer.tasks if t.task_id == task_id))
 
+    @api.get("/catalogue/platform-groups")
+    async def platform_groups() -> list[dict[str, str]]:
+        """The platform groups customers can be created on, as customer-svc has heard of them (R1)."""
+        return [{"platform_group_id": k, "name": v} for k, v in (await store.platform_groups_known()).items()]
+
     @api.get("/bundles")
     async def list_bundles() -> list[dict[str, Any]]:
         return [BundleBody.of(b).model_dump() | {"bundle_id": b.bundle_id} for b in (await store.catalogue()).values()]

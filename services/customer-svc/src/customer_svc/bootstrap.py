@@ -5,7 +5,7 @@ from fastapi import FastAPI
 from customer_svc import api, messaging
 from customer_svc.handlers import CustomerHandlers
 from customer_svc.store import CustomerStore
-from mmp_servicekit.http import create_app
+from mmp_servicekit.http import create_app, serve
 from mmp_servicekit.logs import configure_logging
 from mmp_servicekit.runtime import Runtime
 from mmp_servicekit.settings import ServiceSettings
@@ -21,7 +21,8 @@ class CustomerSettings(ServiceSettings):
 def build(settings: CustomerSettings | None = None) -> tuple[FastAPI, Runtime, CustomerHandlers]:
     settings = settings or CustomerSettings()
     runtime = Runtime.build(NAME, settings)
-    store = CustomerStore(runtime.aggregates("customers"), runtime.database["bundles"])
+    database = runtime.database
+    store = CustomerStore(runtime.aggregates("customers"), database["bundles"], database["platform_groups"])
     handlers = CustomerHandlers(store, portal_url=settings.portal_url)
     runtime.on_start.append(store.create_indexes)
     messaging.register(runtime, handlers)
@@ -30,12 +31,10 @@ def build(settings: CustomerSettings | None = None) -> tuple[FastAPI, Runtime, C
 
 
 def main() -> None:
-    import uvicorn
-
     settings = CustomerSettings()
     configure_logging(NAME, settings.log_level)
     app, _, _ = build(settings)
-    uvicorn.run(app, host="127.0.0.1", port=settings.customer_port, log_config=None, access_log=False)
+    serve(app, settings.host, settings.customer_port)
 
 
 if __name__ == "__main__":

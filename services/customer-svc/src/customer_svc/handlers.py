@@ -51,7 +51,8 @@ class CustomerHandlers:
         if existing:
             return Intake(existing, duplicate=True)
         spec = command.spec()
-        violations = validate_new_customer(spec, await self.store.catalogue())
+        catalogue, groups = await self.store.catalogue(), await self.store.platform_groups_known()
+        violations = validate_new_customer(spec, catalogue, groups)
         if not violations:
             customer, emit = Customer.request(customer_id, task_id, spec, now())
             try:
@@ -67,6 +68,12 @@ class CustomerHandlers:
         except DuplicateKeyError:
             return Intake(await self._get(customer_id), duplicate=True)
         return Intake(customer)
+
+    async def platform_group_created(self, event: ev.PlatformGroupCreated, envelope: CloudEvent) -> None:
+        await self.store.remember_platform_group(event.platform_group_id, event.name)
+
+    async def platform_group_deleted(self, event: ev.PlatformGroupDeleted, envelope: CloudEvent) -> None:
+        await self.store.forget_platform_group(event.platform_group_id)
 
     async def retry_rollback(self, command: RetryRollback, envelope: CloudEvent) -> None:
         cause = Cause.of(envelope)

@@ -12,6 +12,8 @@ def register(runtime: Runtime, handlers: CustomerHandlers) -> None:
     router = runtime.router
     router.on(commands.CreateCustomer, handlers.create_customer)
     router.on(commands.RetryRollback, handlers.retry_rollback)
+    router.on(events.PlatformGroupCreated, handlers.platform_group_created)
+    router.on(events.PlatformGroupDeleted, handlers.platform_group_deleted)
     router.on(events.PlatformAssigned, handlers.platform_assigned)
     router.on(events.PlatformAssignmentFailed, handlers.platform_assignment_failed)
     router.on(events.MiCollabTenantProvisioned, handlers.micollab_provisioned)

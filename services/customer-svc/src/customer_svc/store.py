@@ -55,9 +55,11 @@ def decision(customer: Customer, emit: list[Any]) -> Decision:
 
 
 class CustomerStore:
-    def __init__(self, customers: Aggregates, bundles: Any) -> None:
+    def __init__(self, customers: Aggregates, bundles: Any, platform_groups: Any) -> None:
         self.customers = customers
         self.bundles = bundles
+        self.platform_groups = platform_groups
+        """customer-svc's own copy of the groups platform-svc announces (R1), never platform-svc's database."""
 
     async def create_indexes(self) -> None:
         collection = self.customers.collection
@@ -81,6 +83,15 @@ class CustomerStore:
     async def live_with_webid(self, webid: str) -> Customer | None:
         doc = await self.customers.collection.find_one({"live_webid": webid})
         return from_document(doc) if doc else None
+
+    async def remember_platform_group(self, group_id: str, name: str) -> None:
+        await self.platform_groups.replace_one({"_id": group_id}, {"_id": group_id, "name": name}, upsert=True)
+
+    async def forget_platform_group(self, group_id: str) -> None:
+        await self.platform_groups.delete_one({"_id": group_id})
+
+    async def platform_groups_known(self) -> dict[str, str]:
+        return {doc["_id"]: doc["name"] async for doc in self.platform_groups.find({})}
 
     async def catalogue(self) -> dict[str, Bundle]:
         return {doc["_id"]: bundle_from(doc) async for doc in self.bundles.find({})}

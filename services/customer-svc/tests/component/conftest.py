@@ -9,8 +9,9 @@ from customer_svc.bootstrap import CustomerSettings, build
 from customer_svc.domain.catalogue import Bundle
 from customer_svc.handlers import CustomerHandlers
 from mmp_contracts import topics
+from mmp_contracts.events import PlatformGroupCreated
 from mmp_servicekit.runtime import Runtime
-from mmp_servicekit.testing import EventCapture
+from mmp_servicekit.testing import EventCapture, envelope
 
 TOKEN = "component-test-token"
 
@@ -36,6 +37,10 @@ async def service() -> AsyncIterator[CustomerService]:
         ):
             await handlers.store.put_bundle(bundle)
         await runtime.relay.start()
+        group = PlatformGroupCreated(
+            platform_group_id="pg-ottawa-1", name="Ottawa 1", mivb_version="10.1", micollab_version="9.8", mbg_ids=["m"]
+        )
+        await runtime.broker.publish(envelope(group).to_json(), topics.PLATFORM_EVENTS, key=b"pg-ottawa-1")
         headers = {"Authorization": f"Bearer {TOKEN}"}
         async with AsyncClient(
             transport=ASGITransport(app=app), base_url="http://customer-svc", headers=headers

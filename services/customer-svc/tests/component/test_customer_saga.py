@@ -143,3 +143,27 @@ async def test_a_rejected_kafka_command_is_announced(service: Any) -> None:
     rejected = await service.events.wait_for(ev.CustomerRejected)
     assert [(v.field, v.rule) for v in rejected.violations] == [("service_bundles[0].bundle_id", "R1")]
     assert isinstance(CloudEvent.model_validate_json(service.events.events[0].to_json()).data, ev.CustomerRejected)
+
+
+async def test_r1_a_group_platform_svc_never_announced_is_refused_at_intake(service: Any) -> None:
+    body = canonical()["data"]
+    body["platform"]["platform_group_id"] = "pg-nowhere"
+    response = await service.http.post("/api/v1/customers", json=body)
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {
+            "field": "platform.platform_group_id",
+            "rule": "R1",
+            "message": "platform group 'pg-nowhere' is not registered",
+        }
+    ]
+    known = (await service.http.get("/api/v1/catalogue/platform-groups")).json()
+    assert known == [{"platform_group_id": "pg-ottawa-1", "name": "Ottawa 1"}]
+
+
+async def test_a_deleted_group_takes_no_more_customers(service: Any) -> None:
+    deleted = ev.PlatformGroupDeleted(platform_group_id="pg-ottawa-1")
+    await service.runtime.broker.publish(envelope(deleted).to_json(), topics.PLATFORM_EVENTS, key=b"pg-ottawa-1")
+    response = await service.http.post("/api/v1/customers", json=canonical()["data"])
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["rule"] == "R1"

@@ -19,6 +19,7 @@ CATALOGUE = {
     "entry-ucc": Bundle("entry-ucc", "Entry UCC", "Entry UCC", ("6930",), 1),
     "premium-ucc": Bundle("premium-ucc", "Premium UCC", "Premium UCC", ("6940", "6970"), 2),
 }
+GROUPS = {"pg-ottawa-1"}
 
 
 def spec(**changes: Any) -> CustomerSpec:
@@ -33,11 +34,15 @@ def spec(**changes: Any) -> CustomerSpec:
 
 
 def broken(customer: CustomerSpec) -> set[tuple[str, str]]:
-    return {(v.field, v.rule) for v in validate_new_customer(customer, CATALOGUE)}
+    return {(v.field, v.rule) for v in validate_new_customer(customer, CATALOGUE, GROUPS)}
 
 
 def test_the_canonical_example_breaks_no_rule() -> None:
     assert broken(spec()) == set()
+
+
+def test_r1_the_platform_group_must_be_registered() -> None:
+    assert broken(spec(platform__platform_group_id="pg-nowhere")) == {("platform.platform_group_id", "R1")}
 
 
 def test_r1_bundles_must_exist() -> None:

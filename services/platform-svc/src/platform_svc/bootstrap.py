@@ -2,15 +2,22 @@
 
 import httpx
 from fastapi import FastAPI
+from pydantic import SecretStr
 
-from mmp_servicekit.http import create_app
+from mmp_servicekit.http import create_app, serve
 from mmp_servicekit.logs import configure_logging
 from mmp_servicekit.runtime import Runtime
 from mmp_servicekit.settings import ServiceSettings
 from platform_svc import api, messaging
+from platform_svc.blueprints import BlueprintCatalogue
 from platform_svc.handlers import AssignmentHandlers
+from platform_svc.periodic import Periodic
+from platform_svc.platform_manager import PlatformManager
 from platform_svc.platforms import Platforms, new_http_client
+from platform_svc.pm_client import PmClient
+from platform_svc.refresher import GroupRefresher
 from platform_svc.registration import GroupRegistry
+from platform_svc.secretbox import SecretBox
 from platform_svc.store import PlatformStore
 from platform_svc.work import PlatformWork
 
@@ -19,6 +26,13 @@ NAME = "platform-svc"
 
 class PlatformSettings(ServiceSettings):
     platform_port: int = 8002
+    secrets_key: SecretStr | None = None
+    """`MMP_SECRETS_KEY`: the Fernet key (url-safe base64 of 32 bytes) that encrypts platform secrets at
+    rest. Unset: a throwaway key is generated at start-up (with a warning), fit for development only."""
+    pm_check_seconds: float = 30.0
+    """How often the stored Platform Manager credentials are checked (R3)."""
+    group_refresh_seconds: float = 30.0
+    """How often each platform group's versions and reachability are read again (R16-R19)."""
 
 
 def build(
@@ -32,21 +46,36 @@ def build(
         runtime.on_stop.append(http.aclose)
     platforms = Platforms(http)
     store = PlatformStore(
-        runtime.aggregates("platform_groups"), runtime.aggregates("assignments"), runtime.database["sip_usernames"]
+        runtime.aggregates("platform_groups"),
+        runtime.aggregates("assignments"),
+        runtime.database["sip_usernames"],
+        runtime.aggregates("platform_manager"),
+        runtime.aggregates("blueprints"),
     )
     handlers = AssignmentHandlers(store, PlatformWork(platforms, store))
     messaging.register(runtime, handlers)
-    app = create_app(runtime, [api.router(GroupRegistry(store, platforms), store)], title=NAME)
-    return app, runtime, handlers
+    pm_client = PmClient(http)
+    manager = PlatformManager(store, pm_client, SecretBox.from_setting(settings.secrets_key), runtime.metrics.registry)
+    refresher = GroupRefresher(store, platforms)
+    for job in (
+        Periodic("platform-manager-check", settings.pm_check_seconds, manager.check),
+        Periodic("platform-group-refresh", settings.group_refresh_seconds, refresher.refresh_all),
+    ):
+        runtime.on_start.append(job.start)
+        runtime.on_stop.insert(0, job.stop)  # before the http client closes
+    routers = [
+        api.router(GroupRegistry(store, platforms), store, refresher),
+        api.platform_manager_router(manager),
+        api.blueprints_router(BlueprintCatalogue(store, manager, pm_client), store),
+    ]
+    return create_app(runtime, routers, title=NAME), runtime, handlers
 
 
 def main() -> None:
-    import uvicorn
-
     settings = PlatformSettings()
     configure_logging(NAME, settings.log_level)
     app, _, _ = build(settings)
-    uvicorn.run(app, host="127.0.0.1", port=settings.platform_port, log_config=None, access_log=False)
+    serve(app, settings.host, settings.platform_port)
 
 
 if __name__ == "__main__":

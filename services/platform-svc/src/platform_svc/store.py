@@ -3,33 +3,74 @@
 - `platform_groups`: the registered groups (aggregates, with their outbox).
 - `assignments`: one aggregate per customer: state, group, what is held where (keyed by customer id).
 - `sip_usernames`: claims `<mbg id>:<username>` -> customer id; the unique `_id` makes R11 race-free.
+- `platform_manager`: one aggregate (`_id` "pm"): the feature switch, URL, username, the password as
+  Fernet ciphertext only (`password_sealed`), the credentials' status.
+- `blueprints`: the registered blueprints (aggregates).
+
+A deleted group stays as a tombstone (`deleted: true`) so the event its deletion queued in its outbox is
+still published; every read here skips tombstones.
 """
 
+from datetime import UTC, datetime
 from typing import Any
 
 from mmp_servicekit.outbox import Aggregates
 from mmp_servicekit.store import DuplicateKeyError
-from platform_svc.domain.assignment import Kind, Step
+from platform_svc.domain.assignment import Kind, State, Step
+from platform_svc.domain.blueprints import Blueprint
 from platform_svc.domain.groups import PlatformGroup
 
-GROUP_FIELDS = ("name", "mivb", "micollab", "sites")
+GROUP_FIELDS = ("name", "mivb", "micollab", "sites", "mivb_secondary", "blueprint_id", "health")
+BLUEPRINT_FIELDS = ("name", "description", "platform_type", "deprecated")
+PM_ID = "pm"
+LIVE = {"deleted": {"$ne": True}}
 
 
 class PlatformStore:
-    def __init__(self, groups: Aggregates, assignments: Aggregates, sip_usernames: Any) -> None:
+    def __init__(
+        self,
+        groups: Aggregates,
+        assignments: Aggregates,
+        sip_usernames: Any,
+        platform_manager: Aggregates,
+        blueprints: Aggregates,
+    ) -> None:
         self.groups = groups
         self.assignments = assignments
         self.sip_usernames = sip_usernames
+        self.platform_manager = platform_manager
+        self.blueprints = blueprints
 
     async def group(self, group_id: str) -> PlatformGroup | None:
-        doc = await self.groups.get(group_id)
+        doc = await self.group_document(group_id)
         return group_of(doc) if doc else None
 
     async def group_document(self, group_id: str) -> dict[str, Any] | None:
-        return await self.groups.get(group_id)
+        """The live group's document; None for an unknown or deleted group."""
+        doc = await self.groups.get(group_id)
+        return None if doc is None or doc.get("deleted") else doc
 
     async def all_groups(self) -> list[PlatformGroup]:
-        return [group_of(doc) async for doc in self.groups.collection.find({}).sort("_id", 1)]
+        return [group_of(doc) async for doc in self.groups.collection.find(LIVE).sort("_id", 1)]
+
+    async def group_ids(self) -> list[str]:
+        return [doc["_id"] async for doc in self.groups.collection.find(LIVE, {"_id": 1}).sort("_id", 1)]
+
+    async def group_has_customers(self, group_id: str) -> bool:
+        """A customer whose MiVB and MBG work is still in place (or left there, R21) pins its group."""
+        held = [State.ASSIGNED.value, State.RESIDUE.value]
+        found = await self.assignments.collection.find_one({"platform_group_id": group_id, "state": {"$in": held}})
+        return found is not None
+
+    async def pm_document(self) -> dict[str, Any] | None:
+        return await self.platform_manager.get(PM_ID)
+
+    async def blueprint(self, blueprint_id: str) -> Blueprint | None:
+        doc = await self.blueprints.get(blueprint_id)
+        return blueprint_of(doc) if doc else None
+
+    async def all_blueprints(self) -> list[Blueprint]:
+        return [blueprint_of(doc) async for doc in self.blueprints.collection.find({}).sort("_id", 1)]
 
     async def assignment(self, customer_id: str) -> dict[str, Any] | None:
         return await self.assignments.get(customer_id)
@@ -54,10 +95,25 @@ class PlatformStore:
         await self.sip_usernames.delete_one({"_id": f"{claim.url}:{claim.target}", "customer_id": customer_id})
 
 
+def now() -> datetime:
+    """The time as MongoDB keeps it (milliseconds), so what is answered equals what is read back later."""
+    moment = datetime.now(UTC)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 def group_document(group: PlatformGroup) -> dict[str, Any]:
     data = group.model_dump()
-    return {"_id": data.pop("id"), **data}
+    return {"_id": data.pop("id"), **data, "deleted": False}
 
 
 def group_of(doc: dict[str, Any]) -> PlatformGroup:
-    return PlatformGroup.model_validate({"id": doc["_id"], **{key: doc[key] for key in GROUP_FIELDS}})
+    return PlatformGroup.model_validate({"id": doc["_id"], **{key: doc[key] for key in GROUP_FIELDS if key in doc}})
+
+
+def blueprint_document(blueprint: Blueprint) -> dict[str, Any]:
+    data = blueprint.model_dump()
+    return {"_id": data.pop("id"), **data}
+
+
+def blueprint_of(doc: dict[str, Any]) -> Blueprint:
+    return Blueprint.model_validate({"id": doc["_id"], **{key: doc[key] for key in BLUEPRINT_FIELDS}})

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 import uvicorn
+from cryptography.fernet import Fernet
 from faststream.kafka import TestKafkaBroker
 
 from mmp_contracts import Message, topics
@@ -26,7 +27,16 @@ from platform_svc.bootstrap import PlatformSettings, build
 from platform_svc.handlers import AssignmentHandlers
 
 TOKEN = "test-admin-token"
-VERSIONS = {"mivb": "10.1.0.0", "micollab": "9.8.0.0", "mbg": "12.0.0.0"}
+SECRETS_KEY = Fernet.generate_key().decode()
+PM_USERNAME, PM_PASSWORD = "pm-admin", "pm-secret"
+BLUEPRINT = "bp-mivb-standard"
+SIMULATORS = {  # name -> (product, start-up version)
+    "pm": ("pm", "3.0.0.0"),
+    "mivb": ("mivb", "10.1.0.0"),
+    "mivb2": ("mivb", "10.1.0.0"),  # the other half of a resilient pair
+    "micollab": ("micollab", "9.8.0.0"),
+    "mbg": ("mbg", "12.0.0.0"),
+}
 M = TypeVar("M", bound=Message)
 
 
@@ -88,6 +98,40 @@ class Harness:
     @property
     def micollab(self) -> Simulator:
         return self.sims["micollab"]
+
+    @property
+    def pm(self) -> Simulator:
+        return self.sims["pm"]
+
+    async def pm_ready(self) -> None:
+        """The Platform Manager feature enabled and the PM simulator registered (R2)."""
+        (await self.api.put("/api/v1/platform-manager/feature", json={"enabled": True})).raise_for_status()
+        registration = {"url": self.pm.url, "username": PM_USERNAME, "password": PM_PASSWORD}
+        (await self.api.put("/api/v1/platform-manager", json=registration)).raise_for_status()
+
+    async def blueprint_ready(self, blueprint_id: str = BLUEPRINT) -> None:
+        await self.pm_ready()
+        (await self.api.post("/api/v1/blueprints", json={"blueprint_id": blueprint_id})).raise_for_status()
+
+    def group_body(self, group_id: str = "pg-1", **overrides: Any) -> dict[str, Any]:
+        return {
+            "id": group_id,
+            "name": "Ottawa 1",
+            "blueprint_id": BLUEPRINT,
+            "mivb_url": self.mivb.url,
+            "mivb_secondary_url": self.sims["mivb2"].url,
+            "micollab_url": self.micollab.url,
+            "sites": [{"id": "ottawa", "name": "Ottawa", "mbg_url": self.mbg.url}],
+            **overrides,
+        }
+
+    async def create_group(self, group_id: str = "pg-1", **overrides: Any) -> httpx.Response:
+        return await self.api.post("/api/v1/platform-groups", json=self.group_body(group_id, **overrides))
+
+    async def start_jobs(self) -> None:
+        """The periodic jobs (PM check, group refresh) as `runtime.start` would start them."""
+        for hook in self.runtime.on_start:
+            await hook()
 
     def when(self, method: str, url_part: str, action: Callable[[], Awaitable[None]]) -> None:
         """Runs `action` once, just before the service sends the first matching request."""
@@ -165,14 +209,14 @@ async def sims() -> AsyncIterator[dict[str, Simulator]]:
     servers: list[tuple[uvicorn.Server, asyncio.Task[None]]] = []
     started: dict[str, Simulator] = {}
     try:
-        for product, version in VERSIONS.items():
+        for name, (product, version) in SIMULATORS.items():
             sock = socket.socket()
             sock.bind(("127.0.0.1", 0))
             config = uvicorn.Config(create_app(product, version), log_level="warning", lifespan="off")
             server = uvicorn.Server(config)
             servers.append((server, asyncio.create_task(server.serve(sockets=[sock]))))
             url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-            started[product] = Simulator(url, httpx.AsyncClient(base_url=url, timeout=5))
+            started[name] = Simulator(url, httpx.AsyncClient(base_url=url, timeout=5))
         await wait_until(lambda: all(server.started for server, _ in servers), 5, "simulators started")
         yield started
     finally:
@@ -184,8 +228,14 @@ async def sims() -> AsyncIterator[dict[str, Simulator]]:
 
 
 @pytest.fixture
-async def harness(sims: dict[str, Simulator]) -> AsyncIterator[Harness]:
-    settings = PlatformSettings(admin_token=TOKEN, relay_sweep_seconds=0.05)  # type: ignore[arg-type]
+def platform_settings() -> PlatformSettings:
+    """A test module overrides this fixture to change a setting (e.g. the periodic jobs' intervals)."""
+    return PlatformSettings(admin_token=TOKEN, relay_sweep_seconds=0.05, secrets_key=SECRETS_KEY)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def harness(sims: dict[str, Simulator], platform_settings: PlatformSettings) -> AsyncIterator[Harness]:
+    settings = platform_settings
     tripwire = Tripwire()
     async with httpx.AsyncClient(transport=tripwire, timeout=httpx.Timeout(5.0, connect=2.0)) as http:
         app, runtime, handlers = build(settings, http=http)
@@ -200,6 +250,8 @@ async def harness(sims: dict[str, Simulator]) -> AsyncIterator[Harness]:
             try:
                 yield Harness(runtime, handlers, capture, api, sims, tripwire)
             finally:
+                for hook in runtime.on_stop:  # the periodic jobs, if a test started them (http is ours)
+                    await hook()
                 await runtime.relay.stop()
 
 
@@ -207,5 +259,14 @@ async def harness(sims: dict[str, Simulator]) -> AsyncIterator[Harness]:
 async def registered(harness: Harness) -> Harness:
     """The harness with platform group `pg-1` registered on the three simulators."""
     response = await harness.register_group()
+    assert response.status_code == 201, response.text
+    return harness
+
+
+@pytest.fixture
+async def from_blueprint(harness: Harness) -> Harness:
+    """The harness with the PM registered, its standard blueprint registered and `pg-1` made from it."""
+    await harness.blueprint_ready()
+    response = await harness.create_group()
     assert response.status_code == 201, response.text
     return harness

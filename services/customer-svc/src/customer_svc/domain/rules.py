@@ -2,7 +2,7 @@
 
 import itertools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 
 from customer_svc.domain.catalogue import Bundle
 from mmp_contracts import Violation
@@ -22,6 +22,16 @@ def check_webid(webid: str) -> Iterator[Violation]:
             field="details.webid",
             rule="R6",
             message="3-32 lowercase letters, digits or hyphens, starting with a letter",
+        )
+
+
+def check_platform_group(spec: CustomerSpec, platform_groups: Collection[str]) -> Iterator[Violation]:
+    """R1: a customer is created only on a registered platform group."""
+    if spec.platform.platform_group_id not in platform_groups:
+        yield Violation(
+            field="platform.platform_group_id",
+            rule="R1",
+            message=f"platform group {spec.platform.platform_group_id!r} is not registered",
         )
 
 
@@ -112,9 +122,12 @@ def check_emergency(emergency: Emergency) -> Iterator[Violation]:
             )
 
 
-def validate_new_customer(spec: CustomerSpec, catalogue: Mapping[str, Bundle]) -> list[Violation]:
+def validate_new_customer(
+    spec: CustomerSpec, catalogue: Mapping[str, Bundle], platform_groups: Collection[str]
+) -> list[Violation]:
     return [
         *check_webid(spec.details.webid),
+        *check_platform_group(spec, platform_groups),
         *check_bundles(spec, catalogue),
         *check_username(spec),
         *check_did_ranges(spec.did_ranges),

@@ -60,10 +60,10 @@ def assemble_group(
     problems = [
         problem
         for problem in (
-            _problem("mivb_url", registration.mivb_url, MIVB, mivb),
-            _problem("micollab_url", registration.micollab_url, MICOLLAB, micollab),
+            probe_problem("mivb_url", registration.mivb_url, MIVB, mivb),
+            probe_problem("micollab_url", registration.micollab_url, MICOLLAB, micollab),
             *(
-                _problem(f"sites.{index}.mbg_url", site.mbg_url, MBG, probe)
+                probe_problem(f"sites.{index}.mbg_url", site.mbg_url, MBG, probe)
                 for index, (site, probe) in enumerate(zip(registration.sites, mbgs, strict=True))
             ),
         )
@@ -86,7 +86,7 @@ def assemble_group(
     )
 
 
-def _problem(field: str, url: str, expected: str, probe: Probe) -> Violation | None:
+def probe_problem(field: str, url: str, expected: str, probe: Probe) -> Violation | None:
     if isinstance(probe, Unreachable):
         return Violation(field=field, rule="discovery", message=f"{expected} at {url} is unreachable: {probe.reason}")
     if probe.product != expected:

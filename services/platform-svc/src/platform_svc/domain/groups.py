@@ -5,6 +5,7 @@ shape, so the later Platform Manager / blueprint flow (R2) can create groups of 
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -57,12 +58,30 @@ class Site(Model):
     mbg: Mbg
 
 
+class GroupHealth(Model):
+    """What the platforms answered at the last check (creation or refresh)."""
+
+    reachable: dict[str, bool]
+    """Per platform: `mivb`, `mivb_secondary`, `micollab`, `site:<site id>` (that site's MBG)."""
+    voicemail_hunt_group: bool | None = None
+    """R4; None when the MiVB could not be asked."""
+    errors: dict[str, str] = {}
+    """Why each unreachable platform is, by the same keys."""
+    checked_at: datetime
+
+
 class PlatformGroup(Model):
     id: str
     name: str
     mivb: Platform
     micollab: MiCollabPlatform
     sites: list[Site] = Field(min_length=1)
+    mivb_secondary: Platform | None = None
+    """The other half of a resilient MiVB pair; customers are configured on the primary (`mivb`)."""
+    blueprint_id: str | None = None
+    """Set when the group was made from a Platform Manager blueprint (R2); None when registered by hand."""
+    health: GroupHealth | None = None
+    """None until the group is first checked (a group registered by hand, until its first refresh)."""
 
     def customer_mbg(self) -> Mbg:
         """The MBG that carries a new customer's SIP side: the first site's."""
@@ -75,4 +94,6 @@ class PlatformGroup(Model):
             mivb_version=self.mivb.version,
             micollab_version=self.micollab.version,
             mbg_ids=[site.mbg.id for site in self.sites],
+            blueprint_id=self.blueprint_id,
+            rest_api_scripts=self.micollab.rest_api_scripts,
         )

@@ -1,0 +1,79 @@
+"""Platform groups: made from a blueprint (POST, R2), registered by hand (PUT), read, refreshed, deleted."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Response, status
+from pydantic import BaseModel
+
+from platform_svc.api.errors import refused, responses
+from platform_svc.domain.blueprint_groups import GROUP_ID, BlueprintGroupRequest
+from platform_svc.domain.discovery import GroupRegistration
+from platform_svc.domain.groups import PlatformGroup
+from platform_svc.domain.refusals import Refusal, RefusalKind
+from platform_svc.refresher import GroupRefresher
+from platform_svc.registration import GroupRegistry
+from platform_svc.store import PlatformStore
+
+GroupId = Annotated[str, Path(pattern=GROUP_ID)]
+K = RefusalKind
+
+
+class GroupList(BaseModel):
+    items: list[PlatformGroup]
+
+
+def router(registry: GroupRegistry, store: PlatformStore, refresher: GroupRefresher) -> APIRouter:
+    # exclude_none: a group registered by hand has no blueprint, no secondary MiVB, no health yet.
+    api = APIRouter(prefix="/api/v1/platform-groups", tags=["platform groups"])
+
+    @api.post("", status_code=201, response_model_exclude_none=True, responses=responses(K.CONFLICT, K.INVALID))
+    async def create_group(body: BlueprintGroupRequest) -> PlatformGroup:
+        """Makes a group from a registered blueprint (R2); the versions are discovered, R5 and R4 checked."""
+        result = await registry.create(body)
+        if isinstance(result, Refusal):
+            raise refused(result)
+        return result
+
+    @api.put(
+        "/{group_id}",
+        response_model_exclude_none=True,
+        responses={201: {"description": "registered"}, **responses(K.CONFLICT, K.INVALID)},
+    )
+    async def put_group(group_id: GroupId, body: GroupRegistration, response: Response) -> PlatformGroup:
+        """Registers or replaces a group by hand; the versions are discovered from each platform's /api/system."""
+        result = await registry.register(group_id, body)
+        if isinstance(result, Refusal):
+            raise refused(result)
+        if isinstance(result, list):
+            raise HTTPException(422, [v.model_dump() for v in result])
+        group, created = result
+        response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return group
+
+    @api.get("", response_model_exclude_none=True)
+    async def list_groups() -> GroupList:
+        return GroupList(items=await store.all_groups())
+
+    @api.get("/{group_id}", response_model_exclude_none=True, responses=responses(K.NOT_FOUND))
+    async def get_group(group_id: str) -> PlatformGroup:
+        group = await store.group(group_id)
+        if group is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"platform group {group_id} not found")
+        return group
+
+    @api.post("/{group_id}/refresh", response_model_exclude_none=True, responses=responses(K.NOT_FOUND))
+    async def refresh_group(group_id: str) -> PlatformGroup:
+        """Asks the group's platforms for their versions and reachability now (also done periodically)."""
+        group = await refresher.refresh(group_id)
+        if group is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"platform group {group_id} not found")
+        return group
+
+    @api.delete("/{group_id}", status_code=204, responses=responses(K.NOT_FOUND, K.CONFLICT))
+    async def delete_group(group_id: str) -> None:
+        """Refused (409) while a customer is placed on the group (assignment ASSIGNED or RESIDUE)."""
+        result = await registry.delete(group_id)
+        if isinstance(result, Refusal):
+            raise refused(result)
+
+    return api
