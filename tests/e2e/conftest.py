@@ -35,9 +35,21 @@ def stack(stack_config: StackConfig) -> Iterator[Stack]:
         stack.stop()
 
 
+@pytest.fixture(scope="session")
+def transcript() -> list[str]:
+    """Every API response body of the run, for the secret scan."""
+    return []
+
+
+@pytest.fixture(scope="session")
+def secrets_used(stack_config: StackConfig) -> list[str]:
+    """Every secret value the run handles; tests that make new ones add them."""
+    return [stack_config.pm_password, stack_config.secrets_key]
+
+
 @pytest.fixture
-async def client(stack: Stack) -> AsyncIterator[MmpClient]:
-    client = MmpClient(stack.config)
+async def client(stack: Stack, transcript: list[str]) -> AsyncIterator[MmpClient]:
+    client = MmpClient(stack.config, transcript)
     await client.clear_faults()
     yield client
     await client.clear_faults()

@@ -37,7 +37,10 @@ def announce(config: StackConfig) -> None:
     for name, url in config.simulator_urls.items():
         print(f"  simulator {name:<4} {url}  (state: {url}/_sim/state)")
     print(f"  SP-admin token {config.admin_token}")
-    print("  sandbox ready: platform group pg-ottawa-1, eight bundles; send the canonical CreateCustomer now.")
+    print(
+        "  sandbox ready: Platform Manager registered, blueprint bp-mivb-standard, platform group pg-ottawa-1"
+        " made from it, eight bundles; send the canonical CreateCustomer now."
+    )
     sys.stdout.flush()
 
 

@@ -12,9 +12,19 @@ FINAL = {"ACTIVE", "FAILED", "ROLLBACK_FAILED", "REJECTED"}
 
 
 class MmpClient:
-    def __init__(self, config: StackConfig) -> None:
+    def __init__(self, config: StackConfig, transcript: list[str] | None = None) -> None:
+        """`transcript`, when given, receives the body of every response (the secret scan reads it)."""
         self.config = config
-        self.http = httpx.AsyncClient(timeout=10, headers={"Authorization": f"Bearer {config.admin_token}"})
+
+        async def record(response: httpx.Response) -> None:
+            if transcript is not None:
+                transcript.append((await response.aread()).decode(errors="replace"))
+
+        self.http = httpx.AsyncClient(
+            timeout=10,
+            headers={"Authorization": f"Bearer {config.admin_token}"},
+            event_hooks={"response": [record]},
+        )
         self.customers = f"{config.service_urls['customer-svc']}/api/v1"
 
     async def close(self) -> None:

@@ -1,5 +1,6 @@
 """Where every part of the stack listens. `MMP_*` variables that point at existing servers are honoured."""
 
+import base64
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -34,6 +35,11 @@ class StackConfig:
     smtp_url: str | None = None
     mongo_url: str | None = None
     admin_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    secrets_key: str = field(default_factory=lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+    """platform-svc encrypts platform credentials at rest with it (a Fernet key)."""
+    pm_username: str = "pm-admin"
+    pm_password: str = field(default_factory=lambda: secrets.token_urlsafe(18))
+    """The simulated Platform Manager's credentials, new for every stack, as a real PM's would be secret."""
     workdir: Path = Path(".mmp")
     partitions: int = 4
 
@@ -46,7 +52,9 @@ class StackConfig:
             notify=int(os.environ.get("MMP_NOTIFY_PORT", 8004)),
         )
         token = os.environ.get("MMP_ADMIN_TOKEN") or secrets.token_urlsafe(24)
+        key = os.environ.get("MMP_SECRETS_KEY")
         return cls(
+            secrets_key=key or cls().secrets_key,
             ports=ports,
             kafka_bootstrap=os.environ.get("MMP_KAFKA_BOOTSTRAP"),
             smtp_url=os.environ.get("MMP_SMTP_URL"),

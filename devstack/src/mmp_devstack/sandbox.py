@@ -29,25 +29,40 @@ BUNDLES: dict[str, dict[str, Any]] = {
 }
 
 PLATFORM_GROUP_ID = "pg-ottawa-1"
+BLUEPRINT_ID = "bp-mivb-standard"
 
 
 async def prepare(config: StackConfig, http: httpx.AsyncClient) -> None:
+    """The Platform Manager flow of R2, then the SP's bundles: what an SP does before its first customer."""
     headers = {"Authorization": f"Bearer {config.admin_token}"}
-    customer = config.service_urls["customer-svc"]
-    for bundle_id, bundle in BUNDLES.items():
-        response = await http.put(f"{customer}/api/v1/bundles/{bundle_id}", json=bundle, headers=headers)
-        response.raise_for_status()
+    platform, customer = config.service_urls["platform-svc"], config.service_urls["customer-svc"]
     sims = config.simulator_urls
+
+    async def call(method: str, url: str, body: dict[str, Any]) -> None:
+        response = await http.request(method, url, json=body, headers=headers)
+        if response.is_error:
+            raise SandboxRefused(f"{method} {url} -> {response.status_code}: {response.text}")
+
+    await call("PUT", f"{platform}/api/v1/platform-manager/feature", {"enabled": True})
+    pm = {"url": sims["pm"], "username": config.pm_username, "password": config.pm_password}
+    await call("PUT", f"{platform}/api/v1/platform-manager", pm)
+    await call("POST", f"{platform}/api/v1/blueprints", {"blueprint_id": BLUEPRINT_ID})
     group = {
+        "id": PLATFORM_GROUP_ID,
         "name": "Ottawa 1",
+        "blueprint_id": BLUEPRINT_ID,
         "mivb_url": sims["mivb"],
         "micollab_url": sims["micollab"],
         "sites": [{"id": "ottawa-main", "name": "Ottawa main", "mbg_url": sims["mbg"]}],
     }
-    platform = config.service_urls["platform-svc"]
-    response = await http.put(f"{platform}/api/v1/platform-groups/{PLATFORM_GROUP_ID}", json=group, headers=headers)
-    response.raise_for_status()
+    await call("POST", f"{platform}/api/v1/platform-groups", group)
+    for bundle_id, bundle in BUNDLES.items():
+        await call("PUT", f"{customer}/api/v1/bundles/{bundle_id}", bundle)
     await customer_svc_knows_the_group(http, customer, headers)
+
+
+class SandboxRefused(RuntimeError):
+    pass
 
 
 async def customer_svc_knows_the_group(http: httpx.AsyncClient, customer: str, headers: dict[str, str]) -> None:

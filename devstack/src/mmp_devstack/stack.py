@@ -68,6 +68,8 @@ class Stack:
                 str(ports.micollab_sim),
                 "--mbg-port",
                 str(ports.mbg),
+                f"--pm-username={config.pm_username}",
+                f"--pm-password={config.pm_password}",
             ),
         )
         for service in SERVICES:
@@ -95,6 +97,7 @@ class Stack:
             "MMP_KAFKA_BOOTSTRAP": config.bootstrap,
             "MMP_SMTP_URL": config.smtp,
             "MMP_ADMIN_TOKEN": config.admin_token,
+            "MMP_SECRETS_KEY": config.secrets_key,
             "MMP_CUSTOMER_PORT": str(ports.customer),
             "MMP_PLATFORM_PORT": str(ports.platform),
             "MMP_MICOLLAB_PORT": str(ports.micollab),
