@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Sequence
 
+from micollab_svc.domain.devices import device_violations
 from micollab_svc.domain.gates import gate_violations
 from micollab_svc.domain.tenant import Progress, Tenant, TenantPlan, TenantState, plan_tenant, residue_line
 from micollab_svc.micollab_client import MiCollabCallFailed, MiCollabClient
@@ -26,6 +27,7 @@ class MiCollabHandlers:
             return  # redelivered or repeated: this customer's tenant was already decided, never provision twice
         tenant = Tenant(customer_id, TenantState.REJECTED, target.url, event.spec.details.webid)
         violations = gate_violations(event.spec.service_bundles, target)
+        violations += device_violations(event.spec.hotdesk_devices, target)
         if violations:
             tenant.reason = f"MiCollab {target.url}: version {target.version} cannot carry the bundles asked for"
             failed = ev.MiCollabProvisioningFailed(customer_id=customer_id, reason=tenant.reason, violations=violations)

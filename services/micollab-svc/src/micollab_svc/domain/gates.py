@@ -1,4 +1,4 @@
-"""The MiCollab version gates on service bundles (R16, R17, R18); R19 (device types) is not checked here."""
+"""The MiCollab version gates on service bundles (R16, R17, R18); R19 (device types) is in devices.py."""
 
 from collections.abc import Sequence
 
