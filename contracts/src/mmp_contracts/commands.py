@@ -26,3 +26,21 @@ class RetryRollback(CustomerCommand):
 
     def partition_key(self) -> str:
         return self.customer_id
+
+
+class DeleteCustomer(CustomerCommand):
+    """Remove the customer from every platform, then from our records (R23)."""
+
+    customer_id: str
+
+    def partition_key(self) -> str:
+        return self.customer_id
+
+
+class ConvertCustomerToDemo(CustomerCommand):
+    """The maintenance command `convertCustomerToDemoMode <webid>` (R24): one-way."""
+
+    webid: str
+
+    def partition_key(self) -> str:
+        return self.webid

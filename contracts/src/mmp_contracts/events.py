@@ -56,8 +56,37 @@ class CustomerRollbackFailed(CustomerEvent):
     residue: Residue
 
 
-class RollbackRetryRequested(CustomerEvent):
+class ReleaseRequested(CustomerEvent):
+    """Asks every participant to remove what it holds of the customer; each answers ...Released/...Removed."""
+
     task_id: str
+
+
+class RollbackRetryRequested(ReleaseRequested):
+    """R21: a failed rollback is tried again."""
+
+
+class CustomerDeletionRequested(ReleaseRequested):
+    """R23: the customer and its users leave MiCollab, MiVB and MBG, then our records."""
+
+
+class CustomerDeleted(CustomerEvent):
+    task_id: str
+    webid: str
+    residue: Residue = []
+    """Empty unless the customer was in demo mode (R24): what remains on the platforms for manual cleanup."""
+
+
+class CustomerDeletionFailed(CustomerEvent):
+    task_id: str
+    webid: str
+    reason: str
+    residue: Residue
+
+
+class CustomerConvertedToDemo(CustomerEvent):
+    task_id: str
+    webid: str
 
 
 class TaskCompleted(CustomerEvent):

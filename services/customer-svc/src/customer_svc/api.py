@@ -13,7 +13,7 @@ from customer_svc.handlers import CustomerHandlers
 from customer_svc.store import CustomerStore
 from customer_svc.views import BundleBody, customer_view, task_view
 from mmp_contracts import CloudEvent
-from mmp_contracts.commands import CreateCustomer, RetryRollback
+from mmp_contracts.commands import CreateCustomer
 from mmp_servicekit.outbox import Cause
 
 
@@ -55,20 +55,6 @@ def router(handlers: CustomerHandlers, store: CustomerStore) -> APIRouter:
     @api.get("/customers/{customer_id}")
     async def get_customer(customer_id: str) -> dict[str, Any]:
         return customer_view(await found(store.get(customer_id)))
-
-    @api.post("/customers/{customer_id}/rollback", status_code=202)
-    async def retry_rollback(customer_id: str) -> dict[str, Any]:
-        customer = await found(store.get(customer_id))
-        if customer.status is not Status.ROLLBACK_FAILED:
-            raise HTTPException(
-                409, f"only a ROLLBACK_FAILED customer can retry its rollback; this one is {customer.status}"
-            )
-        task_id = str(uuid.uuid4())
-        envelope = CloudEvent.wrap(
-            RetryRollback(customer_id=customer_id), source="mmp/customer-svc/api", correlationid=task_id
-        )
-        await handlers.retry_rollback(RetryRollback(customer_id=customer_id), envelope)
-        return {"task_id": task_id, "customer_id": customer_id, "status": "PENDING"}
 
     @api.get("/tasks/{task_id}")
     async def get_task(task_id: str) -> dict[str, Any]:

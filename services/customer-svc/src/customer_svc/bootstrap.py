@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from customer_svc import api, messaging
+from customer_svc import api, lifecycle_api, messaging
 from customer_svc.handlers import CustomerHandlers
 from customer_svc.store import CustomerStore
 from mmp_servicekit.http import create_app, serve
@@ -26,7 +26,8 @@ def build(settings: CustomerSettings | None = None) -> tuple[FastAPI, Runtime, C
     handlers = CustomerHandlers(store, portal_url=settings.portal_url)
     runtime.on_start.append(store.create_indexes)
     messaging.register(runtime, handlers)
-    app = create_app(runtime, [api.router(handlers, store)], title="customer-svc")
+    routers = [api.router(handlers, store), lifecycle_api.router(handlers, store)]
+    app = create_app(runtime, routers, title="customer-svc")
     return app, runtime, handlers
 
 

@@ -1,19 +1,29 @@
 """customer-svc's use cases: intake of commands and the steps of the create saga."""
 
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from customer_svc.domain.customer import Customer, Status
+from customer_svc.domain.customer import Customer, Refused, Status
 from customer_svc.domain.rules import validate_new_customer
+from customer_svc.domain.tasks import Task
 from customer_svc.store import CustomerStore, decision, from_document, to_document
 from mmp_contracts import CloudEvent, Message, Violation
 from mmp_contracts import events as ev
-from mmp_contracts.commands import CreateCustomer, RetryRollback
+from mmp_contracts.commands import ConvertCustomerToDemo, CreateCustomer, DeleteCustomer, RetryRollback
 from mmp_servicekit.outbox import Cause, Decision
 from mmp_servicekit.store import DuplicateKeyError
+
+log = logging.getLogger(__name__)
+
+REQUESTS: dict[str, Callable[[Customer, str, datetime], list[Message]]] = {
+    "retry-rollback": Customer.retry_rollback,
+    "delete": Customer.request_deletion,
+    "convert-to-demo": Customer.convert_to_demo,
+}
 
 CUSTOMER_IDS = uuid.UUID("a3c1f3d2-5b7e-4c1a-9d2e-7f6b8a9c0d1e")
 """Customer ids derive from the creating command's id, so a redelivered command finds its customer."""
@@ -76,8 +86,32 @@ class CustomerHandlers:
         await self.store.forget_platform_group(event.platform_group_id)
 
     async def retry_rollback(self, command: RetryRollback, envelope: CloudEvent) -> None:
-        cause = Cause.of(envelope)
-        await self._apply(command.customer_id, cause, lambda c: c.retry_rollback(cause.correlation_id, now()))
+        await self.request(command.customer_id, Cause.of(envelope), "retry-rollback")
+
+    async def delete_customer(self, command: DeleteCustomer, envelope: CloudEvent) -> None:
+        await self.request(command.customer_id, Cause.of(envelope), "delete")
+
+    async def convert_to_demo(self, command: ConvertCustomerToDemo, envelope: CloudEvent) -> None:
+        customer = await self.store.live_with_webid(command.webid)
+        if customer is None:
+            log.warning("convertCustomerToDemoMode: no live customer has WebID %r", command.webid)
+            return
+        await self.request(customer.customer_id, Cause.of(envelope), "convert-to-demo")
+
+    async def request(self, customer_id: str, cause: Cause, kind: str) -> Task | None:
+        """A request on an existing customer; the task it leaves says how it went (or why it was refused)."""
+        task_id, transitions = cause.correlation_id, REQUESTS[kind]
+
+        def run(customer: Customer) -> list[Message]:
+            try:
+                return transitions(customer, task_id, now())
+            except Refused as refusal:
+                return customer.refuse(task_id, kind, str(refusal), now())
+
+        if not await self._apply(customer_id, cause, run):
+            return None
+        customer = await self._get(customer_id)
+        return next(t for t in customer.tasks if t.task_id == task_id)
 
     async def platform_assigned(self, event: ev.PlatformAssigned, envelope: CloudEvent) -> None:
         await self._apply(
@@ -121,7 +155,7 @@ class CustomerHandlers:
     ) -> None:
         await self._apply(customer_id, Cause.of(envelope), lambda c: c.undo_reported(part, residue, detail, now()))
 
-    async def _apply(self, customer_id: str, cause: Cause, transition: Callable[[Customer], list[Message]]) -> None:
+    async def _apply(self, customer_id: str, cause: Cause, transition: Callable[[Customer], list[Message]]) -> bool:
         def decide(doc: dict[str, Any]) -> Decision | None:
             customer = from_document(doc)
             steps_before = len(customer.steps)
@@ -130,7 +164,7 @@ class CustomerHandlers:
                 return None  # every change records a step: nothing recorded, the event did not apply here
             return decision(customer, emit)
 
-        await self.store.customers.mutate(customer_id, cause, decide)
+        return await self.store.customers.mutate(customer_id, cause, decide)
 
     async def _get(self, customer_id: str) -> Customer:
         customer = await self.store.get(customer_id)

@@ -12,6 +12,8 @@ def register(runtime: Runtime, handlers: CustomerHandlers) -> None:
     router = runtime.router
     router.on(commands.CreateCustomer, handlers.create_customer)
     router.on(commands.RetryRollback, handlers.retry_rollback)
+    router.on(commands.DeleteCustomer, handlers.delete_customer)
+    router.on(commands.ConvertCustomerToDemo, handlers.convert_to_demo)
     router.on(events.PlatformGroupCreated, handlers.platform_group_created)
     router.on(events.PlatformGroupDeleted, handlers.platform_group_deleted)
     router.on(events.PlatformAssigned, handlers.platform_assigned)

@@ -5,7 +5,7 @@ from typing import Any
 
 from customer_svc.domain.catalogue import Bundle
 from customer_svc.domain.customer import Customer, Status
-from customer_svc.domain.tasks import Task, TaskStatus
+from customer_svc.domain.tasks import Task, TaskList, TaskStatus
 from mmp_contracts import Violation
 from mmp_contracts.customer_spec import CustomerSpec
 from mmp_servicekit.outbox import Aggregates, Decision
@@ -23,6 +23,7 @@ def to_document(customer: Customer) -> dict[str, Any]:
         "awaiting_undo": customer.awaiting_undo,
         "residue": customer.residue,
         "welcome_mail": customer.welcome_mail,
+        "demo": customer.demo,
         "steps": customer.steps,
         "tasks": [asdict(task) for task in customer.tasks],
     }
@@ -43,8 +44,9 @@ def from_document(doc: dict[str, Any]) -> Customer:
         awaiting_undo=list(doc["awaiting_undo"]),
         residue=dict(doc["residue"]),
         welcome_mail=doc["welcome_mail"],
+        demo=doc.get("demo", False),
         steps=list(doc["steps"]),
-        tasks=[Task(**{**task, "status": TaskStatus(task["status"])}) for task in doc["tasks"]],
+        tasks=TaskList(Task(**{**task, "status": TaskStatus(task["status"])}) for task in doc["tasks"]),
     )
 
 
@@ -81,6 +83,7 @@ class CustomerStore:
         return from_document(doc) if doc else None
 
     async def live_with_webid(self, webid: str) -> Customer | None:
+        """The one customer holding this WebID now (R6), whatever deleted or failed ones had it before."""
         doc = await self.customers.collection.find_one({"live_webid": webid})
         return from_document(doc) if doc else None
 

@@ -32,6 +32,7 @@ def task_summary(task: Task) -> dict[str, Any]:
         "kind": task.kind,
         "status": task.status.value,
         "reason": task.reason,
+        "refused": task.refused,
         "created_at": task.created_at.isoformat(),
         "finished_at": task.finished_at.isoformat() if task.finished_at else None,
     }

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from customer_svc.domain.customer import Customer, Status
+from customer_svc.domain.customer import Customer, Refused, Status
 from customer_svc.domain.tasks import TaskStatus
 from mmp_contracts import events as ev
 from mmp_contracts.commands import CreateCustomer
@@ -78,4 +78,56 @@ def test_r21_a_retried_rollback_waits_for_every_participant() -> None:
 
 
 def test_retry_is_refused_unless_the_rollback_failed() -> None:
-    assert requested().retry_rollback("t-2", NOW) == []
+    with pytest.raises(Refused, match="only a ROLLBACK_FAILED customer"):
+        requested().retry_rollback("t-2", NOW)
+
+
+def active() -> Customer:
+    customer = requested()
+    customer.micollab_provisioned(["standard-ipt"], "https://portal", NOW)
+    return customer
+
+
+def test_r23_deletion_waits_for_every_platform_then_frees_the_webid() -> None:
+    customer = active()
+    assert [type(e) for e in customer.request_deletion("t-del", NOW)] == [ev.CustomerDeletionRequested]
+    assert customer.status is Status.DELETING
+    assert customer.status.holds_webid
+    assert customer.undo_reported("micollab", [], "removed", NOW) == []
+    emitted = customer.undo_reported("platform", [], "released", NOW)
+    assert [type(e) for e in emitted] == [ev.CustomerDeleted, ev.TaskCompleted]
+    assert customer.status is Status.DELETED
+    assert not customer.status.holds_webid
+
+
+def test_r23_a_platform_that_cannot_remove_it_leaves_a_retriable_deletion_failed() -> None:
+    customer = active()
+    customer.request_deletion("t-del", NOW)
+    customer.undo_reported("micollab", [], "removed", NOW)
+    emitted = customer.undo_reported("platform", ["MiVB tenant c-1"], "MiVB unreachable", NOW)
+    assert [type(e) for e in emitted] == [ev.CustomerDeletionFailed, ev.TaskFailed]
+    assert customer.status is Status.DELETION_FAILED
+    assert [type(e) for e in customer.request_deletion("t-del-2", NOW)] == [ev.CustomerDeletionRequested]
+
+
+def test_r23_a_customer_still_being_created_cannot_be_deleted_yet() -> None:
+    with pytest.raises(Refused, match="PROVISIONING"):
+        requested().request_deletion("t-del", NOW)
+
+
+def test_r24_demo_mode_is_one_way_and_deletes_only_our_records_reporting_the_residue() -> None:
+    customer = active()
+    assert [type(e) for e in customer.convert_to_demo("t-demo", NOW)] == [ev.CustomerConvertedToDemo, ev.TaskCompleted]
+    with pytest.raises(Refused, match="already in demo mode"):
+        customer.convert_to_demo("t-demo-2", NOW)
+    emitted = customer.request_deletion("t-del", NOW)
+    assert [type(e) for e in emitted] == [ev.CustomerDeleted, ev.TaskCompleted]
+    deleted = emitted[0]
+    assert isinstance(deleted, ev.CustomerDeleted)
+    assert [line.split()[0] for line in deleted.residue] == ["MiVB", "MBG", "MiCollab"]
+    assert customer.status is Status.DELETED
+
+
+def test_r24_only_an_active_customer_converts() -> None:
+    with pytest.raises(Refused, match="only an ACTIVE customer"):
+        requested().convert_to_demo("t-demo", NOW)

@@ -44,8 +44,9 @@ class MiCollabHandlers:
         if not await self.store.create(tenant, cause, [provisioned]):
             await self._lost_race(customer_id, target.url)
 
-    async def rollback_retry_requested(self, event: ev.RollbackRetryRequested, envelope: CloudEvent) -> None:
-        """Remove what this service still holds for the customer (R21); report removed when it holds nothing."""
+    async def release_requested(self, event: ev.ReleaseRequested, envelope: CloudEvent) -> None:
+        """Remove what this service still holds for the customer: a rollback retried (R21) or a deletion (R23).
+        Reports removed when it holds nothing."""
         cause, customer_id = Cause.of(envelope), event.customer_id
         removed = ev.MiCollabTenantRemoved(customer_id=customer_id)
         tenant = await self.store.get(customer_id)

@@ -165,3 +165,17 @@ async def test_rollback_retry_for_a_customer_never_seen_reports_removed(service:
     await service.runtime.relay.flush()
     assert await service.tenants() == {}  # the tombstone keeps a late PlatformAssigned from creating anything
     assert service.events.of(ev.MiCollabTenantProvisioned) == []
+
+
+async def test_r23_a_deletion_removes_the_tenant_and_its_users(service: MiCollabService) -> None:
+    event = assigned()
+    await service.publish(event, topics.PLATFORM_EVENTS)
+    await service.events.wait_for(ev.MiCollabTenantProvisioned)
+    assert event.customer_id in await service.tenants()
+
+    await service.publish(
+        ev.CustomerDeletionRequested(customer_id=event.customer_id, task_id="t-del"), topics.CUSTOMER_EVENTS
+    )
+    removed = await service.events.wait_for(ev.MiCollabTenantRemoved)
+    assert removed.customer_id == event.customer_id
+    assert event.customer_id not in await service.tenants()

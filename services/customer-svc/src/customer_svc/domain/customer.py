@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from customer_svc.domain.tasks import Task, TaskStatus
+from customer_svc.domain.tasks import Task, TaskList, TaskStatus
 from mmp_contracts import Message, Violation
 from mmp_contracts import events as ev
 from mmp_contracts.customer_spec import CustomerSpec
@@ -22,11 +22,18 @@ class Status(StrEnum):
     FAILED = "FAILED"
     ROLLBACK_FAILED = "ROLLBACK_FAILED"
     REJECTED = "REJECTED"
+    DELETING = "DELETING"
+    DELETION_FAILED = "DELETION_FAILED"
+    DELETED = "DELETED"
 
     @property
     def holds_webid(self) -> bool:
         """R6: a WebID is unique among live customers; one left on a platform (R21) is still live."""
-        return self not in (Status.FAILED, Status.REJECTED)
+        return self not in (Status.FAILED, Status.REJECTED, Status.DELETED)
+
+
+class Refused(Exception):
+    """The request does not apply to the customer as it is; the reason says why."""
 
 
 ROLLBACK_ADVICE = (
@@ -46,16 +53,16 @@ class Customer:
     awaiting_undo: list[str] = field(default_factory=list)
     residue: dict[str, list[str]] = field(default_factory=dict)
     welcome_mail: str | None = None
+    demo: bool = False
     steps: list[dict[str, Any]] = field(default_factory=list)
-    tasks: list[Task] = field(default_factory=list)
+    tasks: TaskList = field(default_factory=TaskList)
 
     @classmethod
     def request(
         cls, customer_id: str, task_id: str, spec: CustomerSpec, now: datetime
     ) -> tuple["Customer", list[Message]]:
-        customer = cls(
-            customer_id, spec.details.webid, spec, Status.PROVISIONING, now, tasks=[Task.start(task_id, "create", now)]
-        )
+        tasks = TaskList([Task.start(task_id, "create", now)])
+        customer = cls(customer_id, spec.details.webid, spec, Status.PROVISIONING, now, tasks=tasks)
         customer.record(now, "customer record stored", "PROVISIONING")
         return customer, [ev.CustomerRequested(customer_id=customer_id, task_id=task_id, spec=spec)]
 
@@ -67,7 +74,7 @@ class Customer:
         customer = cls(
             customer_id, spec.details.webid, spec, Status.REJECTED, now, reason=reason, violations=violations
         )
-        customer.tasks = [Task.start(task_id, "create", now).finish(TaskStatus.FAILED, now, reason)]
+        customer.tasks = TaskList([Task.start(task_id, "create", now).finish(TaskStatus.FAILED, now, reason)])
         customer.record(now, "request rejected", reason)
         return customer, [
             ev.CustomerRejected(customer_id=customer_id, task_id=task_id, webid=customer.webid, violations=violations),
@@ -92,7 +99,7 @@ class Customer:
         self.status = Status.ACTIVE
         self.record(now, "MiCollab tenant and bundles created", ", ".join(bundles) or "no bundles")
         self.record(now, "customer active", "ACTIVE")
-        task = self._finish_task(TaskStatus.COMPLETED, now)
+        task = self.create_task
         spec = self.spec
         return [
             ev.CustomerActivated(
@@ -106,7 +113,7 @@ class Customer:
                 send_welcome_mail=spec.user_settings.send_welcome_mail,
                 welcome_mail_template_id=spec.platform.welcome_mail_template_id,
             ),
-            ev.TaskCompleted(customer_id=self.customer_id, task_id=task.task_id, kind="create"),
+            *self.tasks.close(self.customer_id, task, now),
         ]
 
     def platform_assignment_failed(self, failure: ev.PlatformAssignmentFailed, now: datetime) -> list[Message]:
@@ -130,7 +137,7 @@ class Customer:
 
     def undo_reported(self, part: str, residue: list[str], detail: str, now: datetime) -> list[Message]:
         """A participant finished undoing its part (residue empty) or could not (residue lists what is left)."""
-        if self.status is not Status.ROLLING_BACK or part not in self.awaiting_undo:
+        if self.status not in (Status.ROLLING_BACK, Status.DELETING) or part not in self.awaiting_undo:
             return []
         self.awaiting_undo.remove(part)
         self.residue = (
@@ -139,17 +146,68 @@ class Customer:
         self.record(now, f"{part} undo", detail)
         if self.awaiting_undo:
             return []
+        if self.status is Status.DELETING:
+            return self._conclude_deletion(now)
         return self._conclude_rollback(self.reason or "rollback", now)
 
     def retry_rollback(self, task_id: str, now: datetime) -> list[Message]:
         """R21: the SP asks again to clean what a failed rollback left."""
         if self.status is not Status.ROLLBACK_FAILED:
-            return []
+            raise Refused(f"only a ROLLBACK_FAILED customer can retry its rollback; this one is {self.status}")
         self.status = Status.ROLLING_BACK
         self.awaiting_undo = ["platform", "micollab"]
         self.tasks.append(Task.start(task_id, "retry-rollback", now))
         self.record(now, "rollback retried", "ROLLING_BACK")
         return [ev.RollbackRetryRequested(customer_id=self.customer_id, task_id=task_id)]
+
+    def request_deletion(self, task_id: str, now: datetime) -> list[Message]:
+        """R23: off every platform, then out of our records. R24: a demo customer only leaves our records."""
+        if self.status in (Status.PROVISIONING, Status.ROLLING_BACK, Status.DELETING):
+            raise Refused(f"the customer is {self.status}: its running task must finish first")
+        if self.status is Status.DELETED:
+            raise Refused("the customer is already deleted")
+        self.tasks.append(Task.start(task_id, "delete", now))
+        if self.demo or self.status in (Status.FAILED, Status.REJECTED):
+            self.residue = {"platforms": placement(self)} if self.demo else {}
+            return self._conclude_deletion(now)
+        self.status = Status.DELETING
+        self.awaiting_undo = ["platform", "micollab"]
+        self.record(now, "deletion requested", "DELETING")
+        return [ev.CustomerDeletionRequested(customer_id=self.customer_id, task_id=task_id)]
+
+    def convert_to_demo(self, task_id: str, now: datetime) -> list[Message]:
+        """R24: one-way; a demo customer can only be deleted."""
+        if self.status is not Status.ACTIVE or self.demo:
+            reason = "already in demo mode" if self.demo else f"only an ACTIVE customer, this one is {self.status}"
+            raise Refused(f"cannot convert to demo mode: {reason}")
+        self.demo = True
+        task = Task.start(task_id, "convert-to-demo", now)
+        self.tasks.append(task)
+        self.record(now, "converted to demo mode", "edits and logins disabled; it can only be deleted")
+        converted = ev.CustomerConvertedToDemo(customer_id=self.customer_id, task_id=task_id, webid=self.webid)
+        return [converted, *self.tasks.close(self.customer_id, task, now)]
+
+    def refuse(self, task_id: str, kind: str, reason: str, now: datetime) -> list[Message]:
+        """Records a request that could not run, so its task says why."""
+        task = Task.start(task_id, kind, now)
+        self.tasks.append(task)
+        return self.tasks.close(self.customer_id, task, now, reason, refused=True)
+
+    def _conclude_deletion(self, now: datetime) -> list[Message]:
+        [task] = self.tasks.pending("delete")
+        left = [item for items in self.residue.values() for item in items]
+        if left and not self.demo:
+            self.status = Status.DELETION_FAILED
+            reason = f"left behind: {', '.join(left)}; {ROLLBACK_ADVICE}"
+            self.record(now, "deletion failed", reason)
+            failed = ev.CustomerDeletionFailed(
+                customer_id=self.customer_id, task_id=task.task_id, webid=self.webid, reason=reason, residue=left
+            )
+            return [failed, *self.tasks.close(self.customer_id, task, now, reason)]
+        self.status = Status.DELETED
+        self.record(now, "customer deleted", f"left on the platforms: {', '.join(left)}" if left else "nothing left")
+        deleted = ev.CustomerDeleted(customer_id=self.customer_id, task_id=task.task_id, webid=self.webid, residue=left)
+        return [deleted, *self.tasks.close(self.customer_id, task, now)]
 
     def welcome_mail_reported(self, outcome: str, now: datetime) -> list[Message]:
         if self.welcome_mail is None:
@@ -179,23 +237,22 @@ class Customer:
     def _task_id(self) -> str:
         return self.create_task.task_id
 
-    def _finish_task(self, status: TaskStatus, now: datetime, reason: str | None = None) -> Task:
-        task = self.create_task.finish(status, now, reason)
-        self.tasks = [task if t.task_id == task.task_id else t for t in self.tasks]
-        return task
-
     def _close_tasks(self, reason: str, now: datetime, cleaned: bool) -> list[Message]:
         """The create task failed either way; a rollback retry succeeded when nothing is left behind."""
         closed: list[Message] = []
-        for index, task in enumerate(self.tasks):
-            if task.status is not TaskStatus.PENDING:
-                continue
-            if task.kind == "retry-rollback" and cleaned:
-                self.tasks[index] = task.finish(TaskStatus.COMPLETED, now)
-                closed.append(ev.TaskCompleted(customer_id=self.customer_id, task_id=task.task_id, kind=task.kind))
-            else:
-                self.tasks[index] = task.finish(TaskStatus.FAILED, now, reason)
-                closed.append(
-                    ev.TaskFailed(customer_id=self.customer_id, task_id=task.task_id, kind=task.kind, reason=reason)
-                )
+        for task in self.tasks.pending():
+            succeeded = task.kind == "retry-rollback" and cleaned
+            closed += self.tasks.close(self.customer_id, task, now, None if succeeded else reason)
         return closed
+
+
+def placement(customer: Customer) -> list[str]:
+    """What a customer holds on its platforms, as an SP would look for it when cleaning by hand (R24)."""
+    spec, customer_id = customer.spec, customer.customer_id
+    dids = ", ".join(f"{r.start}-{r.end}" for r in spec.did_ranges) or "no DIDs"
+    bundles = ", ".join(b.bundle_id for b in spec.service_bundles) or "no bundles"
+    return [
+        f"MiVB tenant {customer_id} on {spec.platform.platform_group_id} ({dids})",
+        f"MBG customer {customer_id} with SIP user {spec.first_user.username}",
+        f"MiCollab tenant {customer_id} ({bundles}) with user {spec.first_user.username}",
+    ]

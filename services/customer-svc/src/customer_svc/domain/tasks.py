@@ -1,8 +1,11 @@
-"""A task: one asynchronous request on a customer, with a status the caller can follow."""
+"""Tasks: each asynchronous request on a customer, with a status the caller can follow."""
 
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
+
+from mmp_contracts import Message
+from mmp_contracts import events as ev
 
 
 class TaskStatus(StrEnum):
@@ -19,12 +22,32 @@ class Task:
     created_at: datetime
     finished_at: datetime | None = None
     reason: str | None = None
+    refused: bool = False
+    """Failed before it started: the request did not apply to the customer as it was."""
 
     @classmethod
     def start(cls, task_id: str, kind: str, now: datetime) -> "Task":
         return cls(task_id, kind, TaskStatus.PENDING, now)
 
-    def finish(self, status: TaskStatus, now: datetime, reason: str | None = None) -> "Task":
+    def finish(self, status: TaskStatus, now: datetime, reason: str | None = None, refused: bool = False) -> "Task":
         if self.status is not TaskStatus.PENDING:
             return self
-        return replace(self, status=status, finished_at=now, reason=reason)
+        return replace(self, status=status, finished_at=now, reason=reason, refused=refused)
+
+
+class TaskList(list[Task]):
+    """A customer's tasks; closing one says so on customer.events (TaskCompleted / TaskFailed)."""
+
+    def pending(self, kind: str | None = None) -> list[Task]:
+        return [t for t in self if t.status is TaskStatus.PENDING and kind in (None, t.kind)]
+
+    def close(
+        self, customer_id: str, task: Task, now: datetime, reason: str | None = None, refused: bool = False
+    ) -> list[Message]:
+        """Completes the task, or fails it when a reason is given."""
+        status = TaskStatus.FAILED if reason else TaskStatus.COMPLETED
+        index = next(i for i, t in enumerate(self) if t.task_id == task.task_id)
+        self[index] = task.finish(status, now, reason, refused)
+        if reason:
+            return [ev.TaskFailed(customer_id=customer_id, task_id=task.task_id, kind=task.kind, reason=reason)]
+        return [ev.TaskCompleted(customer_id=customer_id, task_id=task.task_id, kind=task.kind)]

@@ -1,0 +1,74 @@
+"""Delete (R23) and demo mode (R24) through customer-svc's API, its participants played by events."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mmp_contracts import events as ev
+from mmp_contracts import topics
+from mmp_servicekit.testing import envelope
+
+pytestmark = pytest.mark.component
+
+EXAMPLE = Path(__file__).resolve().parents[4] / ".." / "shared" / "examples" / "create-customer.json"
+
+
+async def publish(service: Any, message: Any, topic: str) -> None:
+    await service.runtime.broker.publish(envelope(message).to_json(), topic, key=message.partition_key().encode())
+
+
+async def active_customer(service: Any) -> str:
+    body = json.loads(EXAMPLE.read_text())["data"]
+    customer_id = str((await service.http.post("/api/v1/customers", json=body)).json()["customer_id"])
+    await publish(service, ev.MiCollabTenantProvisioned(customer_id=customer_id, bundles=[]), topics.MICOLLAB_EVENTS)
+    await service.events.wait_for(ev.CustomerActivated)
+    return customer_id
+
+
+async def test_r23_delete_asks_every_platform_then_frees_the_webid(service: Any) -> None:
+    customer_id = await active_customer(service)
+    response = await service.http.delete(f"/api/v1/customers/{customer_id}")
+    assert response.status_code == 202
+    requested = await service.events.wait_for(ev.CustomerDeletionRequested)
+    assert requested.task_id == response.json()["task_id"]
+    await publish(service, ev.MiCollabTenantRemoved(customer_id=customer_id), topics.MICOLLAB_EVENTS)
+    await publish(service, ev.PlatformReleased(customer_id=customer_id), topics.PLATFORM_EVENTS)
+    deleted = await service.events.wait_for(ev.CustomerDeleted)
+    assert (deleted.webid, deleted.residue) == ("harbour-dental", [])
+    task = (await service.http.get(f"/api/v1/tasks/{requested.task_id}")).json()
+    assert (task["status"], task["customer_status"]) == ("COMPLETED", "DELETED")
+    again = await service.http.post("/api/v1/customers", json=json.loads(EXAMPLE.read_text())["data"])
+    assert again.status_code == 202, "the WebID is free again"
+
+
+async def test_r23_deleting_a_customer_still_being_created_is_refused_with_a_reason(service: Any) -> None:
+    body = json.loads(EXAMPLE.read_text())["data"]
+    customer_id = (await service.http.post("/api/v1/customers", json=body)).json()["customer_id"]
+    response = await service.http.delete(f"/api/v1/customers/{customer_id}")
+    assert response.status_code == 409
+    assert "PROVISIONING" in response.json()["detail"]
+
+
+async def test_r24_the_maintenance_command_converts_and_a_demo_delete_lists_the_residue(service: Any) -> None:
+    customer_id = await active_customer(service)
+    command = {"command": "convertCustomerToDemoMode harbour-dental"}
+    converted = await service.http.post("/api/v1/maintenance/commands", json=command)
+    assert converted.status_code == 200, converted.text
+    await service.events.wait_for(ev.CustomerConvertedToDemo)
+    again = await service.http.post("/api/v1/maintenance/commands", json=command)
+    assert again.status_code == 409, "one-way"
+
+    deleted = await service.http.delete(f"/api/v1/customers/{customer_id}")
+    assert deleted.status_code == 200
+    residue = deleted.json()["residue"]
+    assert [line.split()[0] for line in residue] == ["MiVB", "MBG", "MiCollab"]
+    assert all(customer_id in line for line in residue)
+    assert not service.events.of(ev.CustomerDeletionRequested), "no platform is touched"
+
+
+async def test_r24_an_unknown_maintenance_command_is_refused(service: Any) -> None:
+    response = await service.http.post("/api/v1/maintenance/commands", json={"command": "dropAllCustomers"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "command"
