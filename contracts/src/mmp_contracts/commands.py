@@ -2,7 +2,7 @@
 
 from mmp_contracts import topics
 from mmp_contracts.base import Command
-from mmp_contracts.customer_spec import CustomerSpec
+from mmp_contracts.customer_spec import CustomerChanges, CustomerSpec, DidRange
 
 
 class CustomerCommand(Command):
@@ -44,3 +44,42 @@ class ConvertCustomerToDemo(CustomerCommand):
 
     def partition_key(self) -> str:
         return self.webid
+
+
+class UpdateCustomer(CustomerCommand):
+    """Change fields of a customer; the platforms that carry them change too, or nothing does (R22)."""
+
+    customer_id: str
+    changes: CustomerChanges
+
+    def partition_key(self) -> str:
+        return self.customer_id
+
+
+class ConfirmBillingChange(CustomerCommand):
+    """The customer's answer to an edit waiting in AWAITING_CONFIRMATION (R27)."""
+
+    customer_id: str
+    task_id: str
+    accept: bool
+
+    def partition_key(self) -> str:
+        return self.customer_id
+
+
+class AddDidRange(CustomerCommand):
+    customer_id: str
+    did_range: DidRange
+
+    def partition_key(self) -> str:
+        return self.customer_id
+
+
+class RemoveDidRange(CustomerCommand):
+    """Removing part of a range splits it (R12)."""
+
+    customer_id: str
+    did_range: DidRange
+
+    def partition_key(self) -> str:
+        return self.customer_id

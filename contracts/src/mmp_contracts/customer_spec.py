@@ -91,3 +91,38 @@ class CustomerSpec(Section):
     did_ranges: list[DidRange] = []
     first_user: FirstUser
     user_settings: UserSettings = UserSettings()
+
+
+class CustomerChanges(Section):
+    """An edit (R22): the sections to change, each replacing the old one whole. The WebID, the platform
+    group, the extension length, the DID ranges (their own requests) and the first user are not edited here."""
+
+    details: CustomerDetails | None = None
+    dialing_privileges: DialingPrivileges | None = None
+    key_template_id: str | None = None
+    welcome_mail_template_id: str | None = None
+    confirm_billing_changes: bool | None = None
+    time_zone: TimeZone | None = None
+    service_bundles: list[BundleAllocation] | None = None
+    hotdesk_devices: list[str] | None = None
+    cpn_substitutions: list[CpnSubstitution] | None = None
+    emergency: Emergency | None = None
+    key_templates: list[str] | None = None
+
+
+class BundleUsage(Section):
+    """R28: what billing reads per customer and bundle."""
+
+    bundle_id: str
+    allocated: int
+    used: int
+
+
+class BillingChange(Section):
+    """R27: a bundle quantity that an edit changes."""
+
+    bundle_id: str
+    before: int
+    after: int
+    notify: bool
+    """The bundle's `billing_change_notification`: the customer is mailed the change."""
