@@ -7,19 +7,28 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from customer_svc.domain.customer import Customer, Refused, Status
+from customer_svc.domain.customer import Customer, Refused, Rejected, Status
+from customer_svc.domain.editing import apply_changes
 from customer_svc.domain.rules import validate_new_customer
 from customer_svc.domain.tasks import Task
 from customer_svc.store import CustomerStore, decision, from_document, to_document
 from mmp_contracts import CloudEvent, Message, Violation
 from mmp_contracts import events as ev
-from mmp_contracts.commands import ConvertCustomerToDemo, CreateCustomer, DeleteCustomer, RetryRollback
+from mmp_contracts.commands import (
+    ConfirmBillingChange,
+    ConvertCustomerToDemo,
+    CreateCustomer,
+    DeleteCustomer,
+    RetryRollback,
+    UpdateCustomer,
+)
 from mmp_servicekit.outbox import Cause, Decision
 from mmp_servicekit.store import DuplicateKeyError
 
 log = logging.getLogger(__name__)
 
-REQUESTS: dict[str, Callable[[Customer, str, datetime], list[Message]]] = {
+Transition = Callable[[Customer, str, datetime], list[Message]]
+REQUESTS: dict[str, Transition] = {
     "retry-rollback": Customer.retry_rollback,
     "delete": Customer.request_deletion,
     "convert-to-demo": Customer.convert_to_demo,
@@ -98,13 +107,36 @@ class CustomerHandlers:
             return
         await self.request(customer.customer_id, Cause.of(envelope), "convert-to-demo")
 
-    async def request(self, customer_id: str, cause: Cause, kind: str) -> Task | None:
+    async def update_customer(self, command: UpdateCustomer, envelope: CloudEvent) -> None:
+        await self.update(command, Cause.of(envelope))
+
+    async def update(self, command: UpdateCustomer, cause: Cause) -> Task | None:
+        """R22: validated as a whole against the rules of a new customer, then carried to the platforms."""
+        catalogue, groups = await self.store.catalogue(), await self.store.platform_groups_known()
+
+        def edit(customer: Customer, task_id: str, at: datetime) -> list[Message]:
+            after = apply_changes(customer.spec, command.changes)
+            return customer.request_update(task_id, after, validate_new_customer(after, catalogue, groups), at)
+
+        return await self.request(command.customer_id, cause, "update", edit)
+
+    async def confirm_billing_change(self, command: ConfirmBillingChange, envelope: CloudEvent) -> None:
+        def confirm(customer: Customer, task_id: str, at: datetime) -> list[Message]:
+            return customer.confirm_billing_change(task_id, command.task_id, command.accept, at)
+
+        await self.request(command.customer_id, Cause.of(envelope), "confirm-billing-change", confirm)
+
+    async def request(
+        self, customer_id: str, cause: Cause, kind: str, transition: Transition | None = None
+    ) -> Task | None:
         """A request on an existing customer; the task it leaves says how it went (or why it was refused)."""
-        task_id, transitions = cause.correlation_id, REQUESTS[kind]
+        task_id, transitions = cause.correlation_id, transition or REQUESTS[kind]
 
         def run(customer: Customer) -> list[Message]:
             try:
                 return transitions(customer, task_id, now())
+            except Rejected as rejection:
+                return customer.refuse(task_id, kind, str(rejection), now(), rejection.violations)
             except Refused as refusal:
                 return customer.refuse(task_id, kind, str(refusal), now())
 
@@ -142,6 +174,29 @@ class CustomerHandlers:
 
     async def micollab_removal_failed(self, event: ev.MiCollabRemovalFailed, envelope: CloudEvent) -> None:
         await self._undo_reported(event.customer_id, envelope, "micollab", event.residue, event.reason)
+
+    async def platform_update_failed(self, event: ev.PlatformUpdateFailed, envelope: CloudEvent) -> None:
+        await self._apply(
+            event.customer_id,
+            Cause.of(envelope),
+            lambda c: c.update_step_failed(event.reason, list(event.violations), now(), undone=True),
+        )
+
+    async def micollab_update_failed(self, event: ev.MiCollabUpdateFailed, envelope: CloudEvent) -> None:
+        await self._apply(
+            event.customer_id,
+            Cause.of(envelope),
+            lambda c: c.update_step_failed(event.reason, list(event.violations), now(), undone=False),
+        )
+
+    async def micollab_updated(self, event: ev.MiCollabUpdated, envelope: CloudEvent) -> None:
+        await self._apply(event.customer_id, Cause.of(envelope), lambda c: c.update_applied(now()))
+
+    async def platform_update_reverted(self, event: ev.PlatformUpdateReverted, envelope: CloudEvent) -> None:
+        await self._apply(event.customer_id, Cause.of(envelope), lambda c: c.update_reverted([], now()))
+
+    async def platform_update_revert_failed(self, event: ev.PlatformUpdateRevertFailed, envelope: CloudEvent) -> None:
+        await self._apply(event.customer_id, Cause.of(envelope), lambda c: c.update_reverted(event.residue, now()))
 
     async def welcome_mail_sent(self, event: ev.WelcomeMailSent, envelope: CloudEvent) -> None:
         await self._apply(event.customer_id, Cause.of(envelope), lambda c: c.welcome_mail_reported("sent", now()))

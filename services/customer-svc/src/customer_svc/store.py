@@ -5,9 +5,10 @@ from typing import Any
 
 from customer_svc.domain.catalogue import Bundle
 from customer_svc.domain.customer import Customer, Status
+from customer_svc.domain.editing import PendingUpdate
 from customer_svc.domain.tasks import Task, TaskList, TaskStatus
 from mmp_contracts import Violation
-from mmp_contracts.customer_spec import CustomerSpec
+from mmp_contracts.customer_spec import BillingChange, CustomerSpec
 from mmp_servicekit.outbox import Aggregates, Decision
 
 
@@ -24,8 +25,9 @@ def to_document(customer: Customer) -> dict[str, Any]:
         "residue": customer.residue,
         "welcome_mail": customer.welcome_mail,
         "demo": customer.demo,
+        "pending_update": pending_to_document(customer.pending_update),
         "steps": customer.steps,
-        "tasks": [asdict(task) for task in customer.tasks],
+        "tasks": [task_to_document(task) for task in customer.tasks],
     }
     if customer.status.holds_webid:
         doc["live_webid"] = customer.webid  # a unique sparse index makes R6 hold under concurrency
@@ -45,8 +47,42 @@ def from_document(doc: dict[str, Any]) -> Customer:
         residue=dict(doc["residue"]),
         welcome_mail=doc["welcome_mail"],
         demo=doc.get("demo", False),
+        pending_update=pending_from_document(doc.get("pending_update")),
         steps=list(doc["steps"]),
-        tasks=TaskList(Task(**{**task, "status": TaskStatus(task["status"])}) for task in doc["tasks"]),
+        tasks=TaskList(task_from_document(task) for task in doc["tasks"]),
+    )
+
+
+def task_to_document(task: Task) -> dict[str, Any]:
+    return {**asdict(task), "violations": [v.model_dump() for v in task.violations]}
+
+
+def task_from_document(doc: dict[str, Any]) -> Task:
+    violations = tuple(Violation.model_validate(v) for v in doc.get("violations", ()))
+    return Task(**{**doc, "status": TaskStatus(doc["status"]), "violations": violations})
+
+
+def pending_to_document(pending: PendingUpdate | None) -> dict[str, Any] | None:
+    if pending is None:
+        return None
+    return {
+        "task_id": pending.task_id,
+        "after": pending.after.model_dump(mode="json"),
+        "billing_changes": [c.model_dump() for c in pending.billing_changes],
+        "failure": pending.failure,
+        "violations": [v.model_dump() for v in pending.violations],
+    }
+
+
+def pending_from_document(doc: dict[str, Any] | None) -> PendingUpdate | None:
+    if doc is None:
+        return None
+    return PendingUpdate(
+        task_id=doc["task_id"],
+        after=CustomerSpec.model_validate(doc["after"]),
+        billing_changes=[BillingChange.model_validate(c) for c in doc["billing_changes"]],
+        failure=doc["failure"],
+        violations=[Violation.model_validate(v) for v in doc["violations"]],
     )
 
 

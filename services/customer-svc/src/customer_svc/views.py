@@ -33,6 +33,7 @@ def task_summary(task: Task) -> dict[str, Any]:
         "status": task.status.value,
         "reason": task.reason,
         "refused": task.refused,
+        "violations": [v.model_dump() for v in task.violations],
         "created_at": task.created_at.isoformat(),
         "finished_at": task.finished_at.isoformat() if task.finished_at else None,
     }

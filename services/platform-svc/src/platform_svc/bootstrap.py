@@ -11,6 +11,7 @@ from mmp_servicekit.settings import ServiceSettings
 from platform_svc import api, messaging
 from platform_svc.blueprints import BlueprintCatalogue
 from platform_svc.handlers import AssignmentHandlers
+from platform_svc.key_templates import KeyTemplateCatalogue
 from platform_svc.periodic import Periodic
 from platform_svc.platform_manager import PlatformManager
 from platform_svc.platforms import Platforms, new_http_client
@@ -51,7 +52,10 @@ def build(
         runtime.database["sip_usernames"],
         runtime.aggregates("platform_manager"),
         runtime.aggregates("blueprints"),
+        runtime.aggregates("key_templates"),
     )
+    key_templates = KeyTemplateCatalogue(store)
+    runtime.on_start.append(key_templates.seed)  # before the broker starts consuming (R15 needs it)
     handlers = AssignmentHandlers(store, PlatformWork(platforms, store))
     messaging.register(runtime, handlers)
     pm_client = PmClient(http)
@@ -67,6 +71,7 @@ def build(
         api.router(GroupRegistry(store, platforms), store, refresher),
         api.platform_manager_router(manager),
         api.blueprints_router(BlueprintCatalogue(store, manager, pm_client), store),
+        api.key_templates_router(key_templates, store),
     ]
     return create_app(runtime, routers, title=NAME), runtime, handlers
 

@@ -22,6 +22,7 @@ from platform_svc.domain.assignment import (
     may_release_after_micollab_failure,
     residue,
 )
+from platform_svc.domain.configuration import key_template_copies
 from platform_svc.store import PlatformStore
 from platform_svc.work import Accepted, PlatformWork, Rejected
 
@@ -56,7 +57,8 @@ class AssignmentHandlers:
             warnings = [decision.time_zone.warning] if decision.time_zone.warning else []
             for warning in warnings:
                 log.warning("customer %s: %s", customer_id, warning)
-            doc = {**base, **_state(State.ASSIGNED, held), "warnings": warnings}
+            copies = key_template_copies(decision.key_templates)  # R15: the customer's own copy
+            doc = {**base, **_state(State.ASSIGNED, held), "warnings": warnings, "key_templates": copies}
             await self.store.assignments.insert(doc, cause, [_assigned(event, decision)])
             return
         # R20: a failed step undoes every step already done; what cannot be undone is residue (R21).

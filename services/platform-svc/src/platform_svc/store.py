@@ -6,6 +6,7 @@
 - `platform_manager`: one aggregate (`_id` "pm"): the feature switch, URL, username, the password as
   Fernet ciphertext only (`password_sealed`), the credentials' status.
 - `blueprints`: the registered blueprints (aggregates).
+- `key_templates`: the SP's key templates (aggregates); customers hold copies (R15), never references.
 
 A deleted group stays as a tombstone (`deleted: true`) so the event its deletion queued in its outbox is
 still published; every read here skips tombstones.
@@ -19,9 +20,11 @@ from mmp_servicekit.store import DuplicateKeyError
 from platform_svc.domain.assignment import Kind, State, Step
 from platform_svc.domain.blueprints import Blueprint
 from platform_svc.domain.groups import PlatformGroup
+from platform_svc.domain.key_templates import KeyTemplate
 
 GROUP_FIELDS = ("name", "mivb", "micollab", "sites", "mivb_secondary", "blueprint_id", "health")
 BLUEPRINT_FIELDS = ("name", "description", "platform_type", "deprecated")
+KEY_TEMPLATE_FIELDS = ("name", "phone_model", "keys")
 PM_ID = "pm"
 LIVE = {"deleted": {"$ne": True}}
 
@@ -34,12 +37,14 @@ class PlatformStore:
         sip_usernames: Any,
         platform_manager: Aggregates,
         blueprints: Aggregates,
+        key_templates: Aggregates,
     ) -> None:
         self.groups = groups
         self.assignments = assignments
         self.sip_usernames = sip_usernames
         self.platform_manager = platform_manager
         self.blueprints = blueprints
+        self.key_templates = key_templates
 
     async def group(self, group_id: str) -> PlatformGroup | None:
         doc = await self.group_document(group_id)
@@ -71,6 +76,20 @@ class PlatformStore:
 
     async def all_blueprints(self) -> list[Blueprint]:
         return [blueprint_of(doc) async for doc in self.blueprints.collection.find({}).sort("_id", 1)]
+
+    async def key_template(self, template_id: str) -> KeyTemplate | None:
+        doc = await self.key_templates.get(template_id)
+        return key_template_of(doc) if doc else None
+
+    async def all_key_templates(self) -> list[KeyTemplate]:
+        return [key_template_of(doc) async for doc in self.key_templates.collection.find({}).sort("_id", 1)]
+
+    async def key_templates_by_id(self, template_ids: list[str]) -> dict[str, KeyTemplate]:
+        """The ones that exist, as they read now (one query: the snapshot copied to a customer, R15)."""
+        if not template_ids:
+            return {}
+        found = self.key_templates.collection.find({"_id": {"$in": template_ids}})
+        return {doc["_id"]: key_template_of(doc) async for doc in found}
 
     async def assignment(self, customer_id: str) -> dict[str, Any] | None:
         return await self.assignments.get(customer_id)
@@ -117,3 +136,12 @@ def blueprint_document(blueprint: Blueprint) -> dict[str, Any]:
 
 def blueprint_of(doc: dict[str, Any]) -> Blueprint:
     return Blueprint.model_validate({"id": doc["_id"], **{key: doc[key] for key in BLUEPRINT_FIELDS}})
+
+
+def key_template_document(template: KeyTemplate) -> dict[str, Any]:
+    data = template.model_dump()
+    return {"_id": data.pop("id"), **data}
+
+
+def key_template_of(doc: dict[str, Any]) -> KeyTemplate:
+    return KeyTemplate.model_validate({"id": doc["_id"], **{key: doc[key] for key in KEY_TEMPLATE_FIELDS}})

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from mmp_contracts import Violation
 from mmp_contracts.customer_spec import CustomerSpec
-from platform_svc.domain import rules
+from platform_svc.domain import key_templates, rules
 from platform_svc.domain.assignment import Kind, Step, may_undo, still_held, undo_plan
 from platform_svc.domain.configuration import (
     configuration_steps,
@@ -19,6 +19,7 @@ from platform_svc.domain.configuration import (
     sip_user_body,
 )
 from platform_svc.domain.groups import PlatformGroup, SystemInfo
+from platform_svc.domain.key_templates import KeyTemplate
 from platform_svc.platforms import PlatformCallFailed, Platforms
 from platform_svc.store import PlatformStore
 
@@ -30,6 +31,8 @@ class Accepted:
     micollab: SystemInfo
     time_zone: rules.TimeZoneDecision
     claim: Step
+    key_templates: tuple[KeyTemplate, ...]
+    """R15: the customer's copies, read once here so the MiVB and the assignment get the same content."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ class PlatformWork:
         self.store = store
 
     async def check(self, customer_id: str, spec: CustomerSpec) -> Accepted | Rejected:
-        """R1, R5, R4, R9, R11 in that order; only the last (the username claim) writes anything."""
+        """R1, R5, R4, R9, R14, R15, R11 in that order; only the last (the username claim) writes anything."""
         group_id = spec.platform.platform_group_id
         group = await self.store.group(group_id)
         if (unknown := rules.check_r1_group_registered(group_id, group)) or group is None:
@@ -74,12 +77,17 @@ class PlatformWork:
         time_zone = rules.check_r9_time_zone(mivb.version, spec.time_zone.zone)
         if time_zone.violation:
             return Rejected([time_zone.violation])
+        if long_cesids := rules.check_r14_cesid_length(mivb.version, spec.emergency.locations):
+            return Rejected(long_cesids)
+        found = await self.store.key_templates_by_id(key_templates.wanted_ids(spec))
+        if unknown_templates := key_templates.check_r15_templates_exist(spec, found):
+            return Rejected(unknown_templates)
         mbg, username = group.customer_mbg(), spec.first_user.username
         claim = sip_claim(mbg, username)
         owner = await self.store.claim_sip_username(claim, customer_id)
         if clash := rules.check_r11_sip_username(username, mbg.id, owner, customer_id):
             return Rejected([clash])
-        return Accepted(group, mivb, micollab, time_zone, claim)
+        return Accepted(group, mivb, micollab, time_zone, claim, key_templates.customer_copies(spec, found))
 
     async def configure(
         self, customer_id: str, spec: CustomerSpec, accepted: Accepted
@@ -114,7 +122,7 @@ class PlatformWork:
     async def _apply(self, customer_id: str, spec: CustomerSpec, accepted: Accepted, step: Step) -> None:
         match step.kind:
             case Kind.MIVB_TENANT:
-                body = mivb_tenant_body(spec, apply_time_zone=accepted.time_zone.apply_zone)
+                body = mivb_tenant_body(spec, accepted.time_zone.apply_zone, accepted.key_templates)
                 await self.platforms.put_mivb_tenant(step.url, customer_id, body)
             case Kind.MIVB_DIDS:
                 await self.platforms.put_mivb_dids(step.url, customer_id, step.target)

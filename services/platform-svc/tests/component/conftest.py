@@ -25,6 +25,7 @@ from mmp_servicekit.testing import EventCapture, envelope, wait_until
 from mmp_simulators import create_app
 from platform_svc.bootstrap import PlatformSettings, build
 from platform_svc.handlers import AssignmentHandlers
+from platform_svc.key_templates import KeyTemplateCatalogue
 
 TOKEN = "test-admin-token"
 SECRETS_KEY = Fernet.generate_key().decode()
@@ -200,7 +201,7 @@ def spec(
         "first_user": {"first_name": "Amira", "last_name": "Haddad", "email": "amira@hd.example", "username": username},
     }
     for section, value in changes.items():
-        data[section] = {**data[section], **value} if isinstance(value, dict) else value
+        data[section] = {**data.get(section, {}), **value} if isinstance(value, dict) else value
     return CustomerSpec.model_validate(data)
 
 
@@ -247,6 +248,8 @@ async def harness(sims: dict[str, Simulator], platform_settings: PlatformSetting
             httpx.AsyncClient(transport=transport, base_url="http://platform-svc", headers=headers) as api,
         ):
             await runtime.relay.start()
+            # What runtime.start's seeding hook does (kt-standard-6930), without starting the periodic jobs.
+            await KeyTemplateCatalogue(handlers.store).seed()
             try:
                 yield Harness(runtime, handlers, capture, api, sims, tripwire)
             finally:

@@ -1,5 +1,6 @@
 import pytest
 
+from mmp_contracts.customer_spec import EmergencyLocation
 from platform_svc.domain import rules
 from platform_svc.domain.groups import Mbg, MiCollabPlatform, Platform, PlatformGroup, Site, SystemInfo, Unreachable
 
@@ -78,3 +79,21 @@ def test_r11_sip_username_held_by_another_customer_on_the_same_mbg_is_refused() 
     assert clash.message == "SIP username 'ahaddad' is already used on MBG mbg-1 by customer cust-a"
     # Our own claim (a redelivered request) is no clash.
     assert rules.check_r11_sip_username("ahaddad", "mbg-1", owner="cust-b", customer_id="cust-b") is None
+
+
+def test_r14_cesid_longer_than_10_digits_needs_mivb_6() -> None:
+    locations = [
+        EmergencyLocation(name="Main", cesid="6135924000"),
+        EmergencyLocation(name="Annex", cesid="613592400011"),
+    ]
+
+    old = rules.check_r14_cesid_length("5.0.1.0", locations)
+    new = rules.check_r14_cesid_length("6.0", locations)
+    too_long = rules.check_r14_cesid_length("10.1.0.0", [EmergencyLocation(name="X", cesid="6135924000112")])
+
+    assert [(v.field, v.rule) for v in old] == [("emergency.locations[1].cesid", "R14")]
+    assert old[0].message == (
+        "CESID '613592400011' has 12 digits; at most 10 on MiVB 5.0.1.0 (more than 10 needs MiVB 6.0 or newer)"
+    )
+    assert new == []
+    assert [(v.field, v.rule) for v in too_long] == [("emergency.locations[0].cesid", "R14")]

@@ -9,10 +9,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from customer_svc.domain.editing import PendingUpdate, billing_changes, usage
 from customer_svc.domain.tasks import Task, TaskList, TaskStatus
 from mmp_contracts import Message, Violation
 from mmp_contracts import events as ev
-from mmp_contracts.customer_spec import CustomerSpec
+from mmp_contracts.customer_spec import BillingChange, CustomerSpec
 
 
 class Status(StrEnum):
@@ -22,6 +23,8 @@ class Status(StrEnum):
     FAILED = "FAILED"
     ROLLBACK_FAILED = "ROLLBACK_FAILED"
     REJECTED = "REJECTED"
+    UPDATING = "UPDATING"
+    AWAITING_CONFIRMATION = "AWAITING_CONFIRMATION"
     DELETING = "DELETING"
     DELETION_FAILED = "DELETION_FAILED"
     DELETED = "DELETED"
@@ -34,6 +37,14 @@ class Status(StrEnum):
 
 class Refused(Exception):
     """The request does not apply to the customer as it is; the reason says why."""
+
+
+class Rejected(Refused):
+    """The request breaks rules: each violation names the field and the rule."""
+
+    def __init__(self, violations: list[Violation]) -> None:
+        super().__init__("; ".join(f"{v.field}: {v.message} ({v.rule})" for v in violations))
+        self.violations = violations
 
 
 ROLLBACK_ADVICE = (
@@ -54,6 +65,7 @@ class Customer:
     residue: dict[str, list[str]] = field(default_factory=dict)
     welcome_mail: str | None = None
     demo: bool = False
+    pending_update: PendingUpdate | None = None
     steps: list[dict[str, Any]] = field(default_factory=list)
     tasks: TaskList = field(default_factory=TaskList)
 
@@ -112,6 +124,7 @@ class Customer:
                 first_user=spec.first_user,
                 send_welcome_mail=spec.user_settings.send_welcome_mail,
                 welcome_mail_template_id=spec.platform.welcome_mail_template_id,
+                usage=usage(spec),
             ),
             *self.tasks.close(self.customer_id, task, now),
         ]
@@ -175,6 +188,101 @@ class Customer:
         self.record(now, "deletion requested", "DELETING")
         return [ev.CustomerDeletionRequested(customer_id=self.customer_id, task_id=task_id)]
 
+    def request_update(
+        self, task_id: str, after: CustomerSpec, violations: list[Violation], now: datetime
+    ) -> list[Message]:
+        """R22; R27 when the customer must confirm changes that affect its billing; R24: never in demo mode."""
+        if self.demo:
+            raise Refused("a customer in demo mode cannot be edited, only deleted (R24)")
+        if self.status is not Status.ACTIVE:
+            raise Refused(f"the customer is {self.status}: its running task must finish first")
+        if violations:
+            raise Rejected(violations)
+        changes = billing_changes(self.spec, after)
+        self.pending_update = PendingUpdate(task_id, after, changes)
+        self.tasks.append(Task.start(task_id, "update", now))
+        if changes and self.spec.platform.confirm_billing_changes:
+            self.status = Status.AWAITING_CONFIRMATION
+            self.record(now, "edit waits for the customer's confirmation", describe(changes))
+            return [
+                ev.BillingChangeAwaitingConfirmation(
+                    customer_id=self.customer_id, task_id=task_id, webid=self.webid, billing_changes=changes
+                )
+            ]
+        return self._start_update(now)
+
+    def confirm_billing_change(self, task_id: str, edit_task_id: str, accept: bool, now: datetime) -> list[Message]:
+        pending = self.pending_update
+        if self.status is not Status.AWAITING_CONFIRMATION or pending is None or pending.task_id != edit_task_id:
+            raise Refused("no edit of this customer waits for that confirmation")
+        answer = Task.start(task_id, "confirm-billing-change", now)
+        self.tasks.append(answer)
+        answered = self.tasks.close(self.customer_id, answer, now)
+        if accept:
+            self.record(now, "billing change confirmed", describe(pending.billing_changes))
+            return [*answered, *self._start_update(now)]
+        return [*answered, *self._end_update("the customer rejected the billing change", now)]
+
+    def update_applied(self, now: datetime) -> list[Message]:
+        pending = self.pending_update
+        if self.status is not Status.UPDATING or pending is None:
+            return []
+        self.spec, self.status, self.pending_update = pending.after, Status.ACTIVE, None
+        self.record(now, "edit applied on every platform", "ACTIVE")
+        [task] = [t for t in self.tasks.pending("update") if t.task_id == pending.task_id]
+        updated = ev.CustomerUpdated(
+            customer_id=self.customer_id,
+            task_id=task.task_id,
+            webid=self.webid,
+            spec=self.spec,
+            usage=usage(self.spec),
+            billing_changes=pending.billing_changes,
+        )
+        return [updated, *self.tasks.close(self.customer_id, task, now)]
+
+    def update_step_failed(
+        self, reason: str, violations: list[Violation], now: datetime, undone: bool
+    ) -> list[Message]:
+        """A platform refused the edit. `undone`: nothing of it is left, the edit ends; otherwise wait for
+        the platforms that already applied it to put it back."""
+        if self.status is not Status.UPDATING or self.pending_update is None:
+            return []
+        self.pending_update.failure, self.pending_update.violations = reason, violations
+        self.record(now, "edit refused by a platform", reason)
+        return self._end_update(reason, now) if undone else []
+
+    def update_reverted(self, residue: list[str], now: datetime) -> list[Message]:
+        if self.status is not Status.UPDATING or self.pending_update is None:
+            return []
+        reason = self.pending_update.failure or "edit failed"
+        if residue:
+            reason += f"; could not put back: {', '.join(residue)}; {ROLLBACK_ADVICE}"
+        return self._end_update(reason, now)
+
+    def _start_update(self, now: datetime) -> list[Message]:
+        assert self.pending_update is not None
+        self.status = Status.UPDATING
+        self.record(now, "edit requested", "UPDATING")
+        after, task_id = self.pending_update.after, self.pending_update.task_id
+        return [
+            ev.CustomerUpdateRequested(customer_id=self.customer_id, task_id=task_id, before=self.spec, after=after)
+        ]
+
+    def _end_update(self, reason: str, now: datetime) -> list[Message]:
+        """The edit did not happen: the customer stays exactly as it was."""
+        assert self.pending_update is not None
+        pending, self.pending_update, self.status = self.pending_update, None, Status.ACTIVE
+        self.record(now, "edit failed, customer unchanged", reason)
+        [task] = [t for t in self.tasks.pending("update") if t.task_id == pending.task_id]
+        failed = ev.CustomerUpdateFailed(
+            customer_id=self.customer_id,
+            task_id=task.task_id,
+            webid=self.webid,
+            reason=reason,
+            violations=pending.violations,
+        )
+        return [failed, *self.tasks.close(self.customer_id, task, now, reason)]
+
     def convert_to_demo(self, task_id: str, now: datetime) -> list[Message]:
         """R24: one-way; a demo customer can only be deleted."""
         if self.status is not Status.ACTIVE or self.demo:
@@ -187,9 +295,16 @@ class Customer:
         converted = ev.CustomerConvertedToDemo(customer_id=self.customer_id, task_id=task_id, webid=self.webid)
         return [converted, *self.tasks.close(self.customer_id, task, now)]
 
-    def refuse(self, task_id: str, kind: str, reason: str, now: datetime) -> list[Message]:
-        """Records a request that could not run, so its task says why."""
-        task = Task.start(task_id, kind, now)
+    def refuse(
+        self,
+        task_id: str,
+        kind: str,
+        reason: str,
+        now: datetime,
+        violations: list[Violation] = (),  # type: ignore[assignment]
+    ) -> list[Message]:
+        """Records a request that could not run, so its task says why (and which rules it broke)."""
+        task = Task.start(task_id, kind, now, list(violations))
         self.tasks.append(task)
         return self.tasks.close(self.customer_id, task, now, reason, refused=True)
 
@@ -256,3 +371,7 @@ def placement(customer: Customer) -> list[str]:
         f"MBG customer {customer_id} with SIP user {spec.first_user.username}",
         f"MiCollab tenant {customer_id} ({bundles}) with user {spec.first_user.username}",
     ]
+
+
+def describe(changes: list[BillingChange]) -> str:
+    return ", ".join(f"{c.bundle_id} {c.before} -> {c.after}" for c in changes)

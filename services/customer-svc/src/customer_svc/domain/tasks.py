@@ -1,10 +1,11 @@
 """Tasks: each asynchronous request on a customer, with a status the caller can follow."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
-from mmp_contracts import Message
+from mmp_contracts import Message, Violation
 from mmp_contracts import events as ev
 
 
@@ -24,10 +25,11 @@ class Task:
     reason: str | None = None
     refused: bool = False
     """Failed before it started: the request did not apply to the customer as it was."""
+    violations: tuple[Violation, ...] = ()
 
     @classmethod
-    def start(cls, task_id: str, kind: str, now: datetime) -> "Task":
-        return cls(task_id, kind, TaskStatus.PENDING, now)
+    def start(cls, task_id: str, kind: str, now: datetime, violations: Sequence[Violation] = ()) -> "Task":
+        return cls(task_id, kind, TaskStatus.PENDING, now, violations=tuple(violations))
 
     def finish(self, status: TaskStatus, now: datetime, reason: str | None = None, refused: bool = False) -> "Task":
         if self.status is not TaskStatus.PENDING:

@@ -1,10 +1,12 @@
 """What the create configures on MiVB and MBG (R20), in order, and the bodies sent for it."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from mmp_contracts.customer_spec import CustomerSpec
 from platform_svc.domain.assignment import Kind, Step
 from platform_svc.domain.groups import Mbg, PlatformGroup
+from platform_svc.domain.key_templates import KeyTemplate
 
 
 def sip_claim(mbg: Mbg, username: str) -> Step:
@@ -22,10 +24,12 @@ def configuration_steps(customer_id: str, spec: CustomerSpec, group: PlatformGro
     ]
 
 
-def mivb_tenant_body(spec: CustomerSpec, apply_time_zone: bool) -> dict[str, Any]:
-    key_templates = list(spec.key_templates)
-    if spec.platform.key_template_id and spec.platform.key_template_id not in key_templates:
-        key_templates.append(spec.platform.key_template_id)
+def key_template_copies(templates: Sequence[KeyTemplate]) -> list[dict[str, Any]]:
+    """R15: the customer's copies, whole (not ids), so later edits of the SP's templates miss them."""
+    return [template.model_dump() for template in templates]
+
+
+def mivb_tenant_body(spec: CustomerSpec, apply_time_zone: bool, key_templates: Sequence[KeyTemplate]) -> dict[str, Any]:
     body: dict[str, Any] = {
         "name": spec.details.name,
         "webid": spec.details.webid,
@@ -33,7 +37,7 @@ def mivb_tenant_body(spec: CustomerSpec, apply_time_zone: bool) -> dict[str, Any
         "dialing_privileges": spec.platform.dialing_privileges,
         "cpn_substitutions": [entry.model_dump() for entry in spec.cpn_substitutions],
         "emergency": spec.emergency.model_dump(),
-        "key_templates": key_templates,
+        "key_templates": key_template_copies(key_templates),
         "hotdesk_devices": list(spec.hotdesk_devices),
     }
     if apply_time_zone:  # R9: below MiVB 9.0 only

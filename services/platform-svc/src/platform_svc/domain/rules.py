@@ -1,7 +1,7 @@
 """The create-customer rules platform-svc owns, as pure checks on data the handler fetched.
 
-Each returns the violation (field, rule, message) or None; the handler applies them in the order
-R1, R5, R4, R9, R11 and stops at the first that fails, before anything is written anywhere.
+Each returns the violation(s) (field, rule, message) or None; the handler applies them in the order
+R1, R5, R4, R9, R14, R15, R11 and stops at the first that fails, before anything is written anywhere.
 """
 
 from collections.abc import Mapping, Sequence
@@ -9,10 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from mmp_contracts import Violation
+from mmp_contracts.customer_spec import EmergencyLocation
 from platform_svc.domain.groups import PlatformGroup, Probe, Unreachable
 from platform_svc.domain.versions import at_least
 
 TIME_ZONE_ON_MIVB_FROM = "9.0"
+LONG_CESID_ON_MIVB_FROM = "6.0"
+CESID_DIGITS, LONG_CESID_DIGITS = 10, 12
 
 
 def check_r1_group_registered(group_id: str, group: PlatformGroup | None) -> Violation | None:
@@ -70,6 +73,27 @@ def check_r9_time_zone(mivb_version: str, zone: str | None) -> TimeZoneDecision:
             warning=f"R9: time zone {zone!r} ignored: on MiVB {mivb_version} the SP sets the zone on the MiVB"
         )
     return TimeZoneDecision()
+
+
+def check_r14_cesid_length(mivb_version: str, locations: Sequence[EmergencyLocation]) -> list[Violation]:
+    """R14 (version part): more than 10 CESID digits needs MiVB 6.0+, and 12 is the most there.
+
+    Digits only and the 12-digit ceiling are customer-svc's intake checks; the ceiling is kept here
+    too, since the length allowed depends on the MiVB this service reads.
+    """
+    long_ok = at_least(mivb_version, LONG_CESID_ON_MIVB_FROM)
+    most = LONG_CESID_DIGITS if long_ok else CESID_DIGITS
+    why = "" if long_ok else f" (more than {CESID_DIGITS} needs MiVB {LONG_CESID_ON_MIVB_FROM} or newer)"
+    return [
+        Violation(
+            field=f"emergency.locations[{index}].cesid",
+            rule="R14",
+            message=f"CESID {location.cesid!r} has {len(location.cesid)} digits; "
+            f"at most {most} on MiVB {mivb_version}{why}",
+        )
+        for index, location in enumerate(locations)
+        if len(location.cesid) > most
+    ]
 
 
 def check_r11_sip_username(username: str, mbg_id: str, owner: str, customer_id: str) -> Violation | None:

@@ -1,0 +1,46 @@
+"""The SP's key templates: written here, copied to each customer at assignment (R15)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Response, status
+from pydantic import BaseModel
+
+from platform_svc.api.errors import responses
+from platform_svc.domain.key_templates import TEMPLATE_ID, KeyTemplate, KeyTemplateContent
+from platform_svc.domain.refusals import RefusalKind
+from platform_svc.key_templates import KeyTemplateCatalogue
+from platform_svc.store import PlatformStore
+
+TemplateId = Annotated[str, Path(pattern=TEMPLATE_ID)]
+K = RefusalKind
+
+
+class KeyTemplateList(BaseModel):
+    items: list[KeyTemplate]
+
+
+def key_templates_router(catalogue: KeyTemplateCatalogue, store: PlatformStore) -> APIRouter:
+    api = APIRouter(prefix="/api/v1/key-templates", tags=["key templates"])
+
+    @api.put("/{template_id}", responses={201: {"description": "created"}, **responses(K.INVALID)})
+    async def put_key_template(template_id: TemplateId, body: KeyTemplateContent, response: Response) -> KeyTemplate:
+        """Creates (201) or replaces (200) the SP's template; customers keep the copy they were given (R15)."""
+        result = await catalogue.put(template_id, body)
+        if isinstance(result, list):
+            raise HTTPException(422, [violation.model_dump() for violation in result])
+        template, created = result
+        response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return template
+
+    @api.get("")
+    async def list_key_templates() -> KeyTemplateList:
+        return KeyTemplateList(items=await store.all_key_templates())
+
+    @api.get("/{template_id}", responses=responses(K.NOT_FOUND))
+    async def get_key_template(template_id: str) -> KeyTemplate:
+        template = await store.key_template(template_id)
+        if template is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"key template {template_id} not found")
+        return template
+
+    return api
