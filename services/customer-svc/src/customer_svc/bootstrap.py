@@ -2,7 +2,9 @@
 
 from fastapi import FastAPI
 
-from customer_svc import api, lifecycle_api, messaging
+from customer_svc import api, did_api, lifecycle_api, messaging
+from customer_svc.did_handlers import DidRangeHandlers
+from customer_svc.did_index import DidIndex
 from customer_svc.handlers import CustomerHandlers
 from customer_svc.store import CustomerStore
 from mmp_servicekit.http import create_app, serve
@@ -22,11 +24,17 @@ def build(settings: CustomerSettings | None = None) -> tuple[FastAPI, Runtime, C
     settings = settings or CustomerSettings()
     runtime = Runtime.build(NAME, settings)
     database = runtime.database
-    store = CustomerStore(runtime.aggregates("customers"), database["bundles"], database["platform_groups"])
+    store = CustomerStore(
+        runtime.aggregates("customers"),
+        database["bundles"],
+        database["platform_groups"],
+        DidIndex(database["did_blocks"]),
+    )
     handlers = CustomerHandlers(store, portal_url=settings.portal_url)
     runtime.on_start.append(store.create_indexes)
-    messaging.register(runtime, handlers)
-    routers = [api.router(handlers, store), lifecycle_api.router(handlers, store)]
+    dids = DidRangeHandlers(handlers)
+    messaging.register(runtime, handlers, dids)
+    routers = [api.router(handlers, store), lifecycle_api.router(handlers, store), did_api.router(dids, store)]
     app = create_app(runtime, routers, title="customer-svc")
     return app, runtime, handlers
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from customer_svc.domain.customer import Customer, Refused, Rejected, Status
+from customer_svc.domain.did_ranges import Span
 from customer_svc.domain.editing import apply_changes
 from customer_svc.domain.rules import validate_new_customer
 from customer_svc.domain.tasks import Task
@@ -22,6 +23,7 @@ from mmp_contracts.commands import (
     RetryRollback,
     UpdateCustomer,
 )
+from mmp_contracts.customer_spec import CustomerSpec
 from mmp_servicekit.outbox import Cause, Decision
 from mmp_servicekit.store import DuplicateKeyError
 
@@ -50,6 +52,10 @@ class Intake:
         )
 
 
+def webid_taken(webid: str) -> Violation:
+    return Violation(field="details.webid", rule="R6", message=f"WebID {webid!r} is taken")
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 
@@ -72,6 +78,10 @@ class CustomerHandlers:
         spec = command.spec()
         catalogue, groups = await self.store.catalogue(), await self.store.platform_groups_known()
         violations = validate_new_customer(spec, catalogue, groups)
+        if not violations and await self.store.live_with_webid(spec.details.webid):
+            violations = [webid_taken(spec.details.webid)]
+        if not violations:
+            violations = await self.claim_numbers(customer_id, spec)
         if not violations:
             customer, emit = Customer.request(customer_id, task_id, spec, now())
             try:
@@ -80,13 +90,35 @@ class CustomerHandlers:
             except DuplicateKeyError as error:
                 if "_id" in (error.details or {}).get("keyPattern", {}):
                     return Intake(await self._get(customer_id), duplicate=True)
-            violations = [Violation(field="details.webid", rule="R6", message=f"WebID {spec.details.webid!r} is taken")]
+                await self.release_numbers(customer_id, spec)
+            violations = [webid_taken(spec.details.webid)]
         customer, emit = Customer.reject(customer_id, task_id, spec, violations, now())
         try:
             await self.store.customers.insert(to_document(customer), cause, emit)
         except DuplicateKeyError:
             return Intake(await self._get(customer_id), duplicate=True)
         return Intake(customer)
+
+    async def claim_numbers(self, customer_id: str, spec: CustomerSpec) -> list[Violation]:
+        """R12 across customers: the ranges are the customer's alone on its platform group."""
+        group, index = spec.platform.platform_group_id, self.store.did_index
+        for position, did_range in enumerate(spec.did_ranges):
+            if await index.claim(group, customer_id, Span.of(did_range.start, did_range.end)) is not None:
+                await self.release_numbers(customer_id, spec)
+                message = f"{did_range.start}-{did_range.end} overlaps a range of another customer on {group}"
+                return [Violation(field=f"did_ranges[{position}]", rule="R12", message=message)]
+        return []
+
+    async def release_numbers(self, customer_id: str, spec: CustomerSpec) -> None:
+        for did_range in spec.did_ranges:
+            span = Span.of(did_range.start, did_range.end)
+            await self.store.did_index.release(spec.platform.platform_group_id, customer_id, span)
+
+    async def _release_numbers_if_gone(self, customer_id: str) -> None:
+        """A FAILED or DELETED customer frees its numbers for anyone on the group (R23: no residue)."""
+        customer = await self.store.get(customer_id)
+        if customer is not None and not customer.status.holds_webid:
+            await self.release_numbers(customer_id, customer.spec)
 
     async def platform_group_created(self, event: ev.PlatformGroupCreated, envelope: CloudEvent) -> None:
         await self.store.remember_platform_group(event.platform_group_id, event.name)
@@ -140,28 +172,30 @@ class CustomerHandlers:
             except Refused as refusal:
                 return customer.refuse(task_id, kind, str(refusal), now())
 
-        if not await self._apply(customer_id, cause, run):
+        if not await self.apply(customer_id, cause, run):
             return None
+        await self._release_numbers_if_gone(customer_id)
         customer = await self._get(customer_id)
         return next(t for t in customer.tasks if t.task_id == task_id)
 
     async def platform_assigned(self, event: ev.PlatformAssigned, envelope: CloudEvent) -> None:
-        await self._apply(
+        await self.apply(
             event.customer_id, Cause.of(envelope), lambda c: c.platform_assigned(event.platform_group_id, now())
         )
 
     async def platform_assignment_failed(self, event: ev.PlatformAssignmentFailed, envelope: CloudEvent) -> None:
-        await self._apply(event.customer_id, Cause.of(envelope), lambda c: c.platform_assignment_failed(event, now()))
+        await self.apply(event.customer_id, Cause.of(envelope), lambda c: c.platform_assignment_failed(event, now()))
+        await self._release_numbers_if_gone(event.customer_id)
 
     async def micollab_provisioned(self, event: ev.MiCollabTenantProvisioned, envelope: CloudEvent) -> None:
-        await self._apply(
+        await self.apply(
             event.customer_id,
             Cause.of(envelope),
             lambda c: c.micollab_provisioned(event.bundles, self.portal_url, now()),
         )
 
     async def micollab_failed(self, event: ev.MiCollabProvisioningFailed, envelope: CloudEvent) -> None:
-        await self._apply(event.customer_id, Cause.of(envelope), lambda c: c.micollab_failed(event, now()))
+        await self.apply(event.customer_id, Cause.of(envelope), lambda c: c.micollab_failed(event, now()))
 
     async def platform_released(self, event: ev.PlatformReleased, envelope: CloudEvent) -> None:
         await self._undo_reported(event.customer_id, envelope, "platform", [], "MiVoice Business and MBG cleaned")
@@ -176,41 +210,42 @@ class CustomerHandlers:
         await self._undo_reported(event.customer_id, envelope, "micollab", event.residue, event.reason)
 
     async def platform_update_failed(self, event: ev.PlatformUpdateFailed, envelope: CloudEvent) -> None:
-        await self._apply(
+        await self.apply(
             event.customer_id,
             Cause.of(envelope),
             lambda c: c.update_step_failed(event.reason, list(event.violations), now(), undone=True),
         )
 
     async def micollab_update_failed(self, event: ev.MiCollabUpdateFailed, envelope: CloudEvent) -> None:
-        await self._apply(
+        await self.apply(
             event.customer_id,
             Cause.of(envelope),
             lambda c: c.update_step_failed(event.reason, list(event.violations), now(), undone=False),
         )
 
     async def micollab_updated(self, event: ev.MiCollabUpdated, envelope: CloudEvent) -> None:
-        await self._apply(event.customer_id, Cause.of(envelope), lambda c: c.update_applied(now()))
+        await self.apply(event.customer_id, Cause.of(envelope), lambda c: c.update_applied(now()))
 
     async def platform_update_reverted(self, event: ev.PlatformUpdateReverted, envelope: CloudEvent) -> None:
-        await self._apply(event.customer_id, Cause.of(envelope), lambda c: c.update_reverted([], now()))
+        await self.apply(event.customer_id, Cause.of(envelope), lambda c: c.update_reverted([], now()))
 
     async def platform_update_revert_failed(self, event: ev.PlatformUpdateRevertFailed, envelope: CloudEvent) -> None:
-        await self._apply(event.customer_id, Cause.of(envelope), lambda c: c.update_reverted(event.residue, now()))
+        await self.apply(event.customer_id, Cause.of(envelope), lambda c: c.update_reverted(event.residue, now()))
 
     async def welcome_mail_sent(self, event: ev.WelcomeMailSent, envelope: CloudEvent) -> None:
-        await self._apply(event.customer_id, Cause.of(envelope), lambda c: c.welcome_mail_reported("sent", now()))
+        await self.apply(event.customer_id, Cause.of(envelope), lambda c: c.welcome_mail_reported("sent", now()))
 
     async def welcome_mail_failed(self, event: ev.WelcomeMailFailed, envelope: CloudEvent) -> None:
         outcome = f"failed: {event.reason}"
-        await self._apply(event.customer_id, Cause.of(envelope), lambda c: c.welcome_mail_reported(outcome, now()))
+        await self.apply(event.customer_id, Cause.of(envelope), lambda c: c.welcome_mail_reported(outcome, now()))
 
     async def _undo_reported(
         self, customer_id: str, envelope: CloudEvent, part: str, residue: list[str], detail: str
     ) -> None:
-        await self._apply(customer_id, Cause.of(envelope), lambda c: c.undo_reported(part, residue, detail, now()))
+        await self.apply(customer_id, Cause.of(envelope), lambda c: c.undo_reported(part, residue, detail, now()))
+        await self._release_numbers_if_gone(customer_id)
 
-    async def _apply(self, customer_id: str, cause: Cause, transition: Callable[[Customer], list[Message]]) -> bool:
+    async def apply(self, customer_id: str, cause: Cause, transition: Callable[[Customer], list[Message]]) -> bool:
         def decide(doc: dict[str, Any]) -> Decision | None:
             customer = from_document(doc)
             steps_before = len(customer.steps)

@@ -1,5 +1,6 @@
 """Which messages customer-svc consumes and the handler each one calls."""
 
+from customer_svc.did_handlers import DidRangeHandlers
 from customer_svc.handlers import CustomerHandlers
 from mmp_contracts import commands, events, topics
 from mmp_servicekit.broker import subscribe
@@ -8,8 +9,14 @@ from mmp_servicekit.runtime import Runtime
 GROUP = "customer-svc"
 
 
-def register(runtime: Runtime, handlers: CustomerHandlers) -> None:
+def register(runtime: Runtime, handlers: CustomerHandlers, dids: DidRangeHandlers) -> None:
     router = runtime.router
+    router.on(commands.AddDidRange, dids.add_did_range)
+    router.on(commands.RemoveDidRange, dids.remove_did_range)
+    router.on(events.DidRangeProvisioned, dids.provisioned)
+    router.on(events.DidRangeProvisioningFailed, dids.provisioning_failed)
+    router.on(events.DidRangeReleased, dids.released)
+    router.on(events.DidRangeReleaseFailed, dids.release_failed)
     router.on(commands.CreateCustomer, handlers.create_customer)
     router.on(commands.RetryRollback, handlers.retry_rollback)
     router.on(commands.DeleteCustomer, handlers.delete_customer)

@@ -3,8 +3,10 @@
 from dataclasses import asdict
 from typing import Any
 
+from customer_svc.did_index import DidIndex
 from customer_svc.domain.catalogue import Bundle
-from customer_svc.domain.customer import Customer, Status
+from customer_svc.domain.customer import Customer, DidOperation, Status
+from customer_svc.domain.did_ranges import Span
 from customer_svc.domain.editing import PendingUpdate
 from customer_svc.domain.tasks import Task, TaskList, TaskStatus
 from mmp_contracts import Violation
@@ -26,6 +28,9 @@ def to_document(customer: Customer) -> dict[str, Any]:
         "welcome_mail": customer.welcome_mail,
         "demo": customer.demo,
         "pending_update": pending_to_document(customer.pending_update),
+        "did_operations": [
+            {"task_id": op.task_id, "kind": op.kind, "range": list(op.span.text())} for op in customer.did_operations
+        ],
         "steps": customer.steps,
         "tasks": [task_to_document(task) for task in customer.tasks],
     }
@@ -48,6 +53,9 @@ def from_document(doc: dict[str, Any]) -> Customer:
         welcome_mail=doc["welcome_mail"],
         demo=doc.get("demo", False),
         pending_update=pending_from_document(doc.get("pending_update")),
+        did_operations=[
+            DidOperation(op["task_id"], op["kind"], Span.of(*op["range"])) for op in doc.get("did_operations", ())
+        ],
         steps=list(doc["steps"]),
         tasks=TaskList(task_from_document(task) for task in doc["tasks"]),
     )
@@ -93,8 +101,9 @@ def decision(customer: Customer, emit: list[Any]) -> Decision:
 
 
 class CustomerStore:
-    def __init__(self, customers: Aggregates, bundles: Any, platform_groups: Any) -> None:
+    def __init__(self, customers: Aggregates, bundles: Any, platform_groups: Any, did_index: DidIndex) -> None:
         self.customers = customers
+        self.did_index = did_index
         self.bundles = bundles
         self.platform_groups = platform_groups
         """customer-svc's own copy of the groups platform-svc announces (R1), never platform-svc's database."""
