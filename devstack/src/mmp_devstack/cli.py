@@ -6,6 +6,7 @@ import contextlib
 import logging
 import os
 import signal
+from pathlib import Path
 import sys
 from collections.abc import AsyncIterator
 
@@ -13,6 +14,7 @@ from mmp_devstack import bench, demo
 from mmp_devstack.client import MmpClient
 from mmp_devstack.config import StackConfig
 from mmp_devstack.stack import Stack
+from mmp_servicekit.tenancy import mint_customer_token
 
 
 @contextlib.asynccontextmanager
@@ -92,10 +94,19 @@ def main() -> None:
         if name == "bench":
             sub.add_argument("--customers", type=int, default=200)
             sub.add_argument("--concurrency", type=int, default=16)
+    token = commands.add_parser("customer-token", help="mint a customer-admin token for one customer")
+    token.add_argument("customer_id")
+    token.add_argument("--hours", type=int, default=24)
     args = parser.parse_args()
+    if args.command == "up":
+        stale = Path(os.environ.get("MMP_WORKDIR", ".mmp")) / "stack.env"
+        stale.unlink(missing_ok=True)  # a new stack has new secrets
     config = StackConfig.from_environment()
+    if args.command == "customer-token":
+        print(mint_customer_token(config.token_secret, args.customer_id, args.hours * 3600))
+        return
     if args.command == "up":
         sys.exit(asyncio.run(up(config, args.demo)))
     if getattr(args, "attach", False) and not os.environ.get("MMP_ADMIN_TOKEN"):
-        parser.error("--attach needs MMP_ADMIN_TOKEN, the token `mmp up` printed")
+        parser.error("--attach needs a running `mmp up` (its .mmp/stack.env) or MMP_ADMIN_TOKEN")
     sys.exit(asyncio.run(with_stack(config, args.attach, args.command, args)))

@@ -37,6 +37,8 @@ class StackConfig:
     admin_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     secrets_key: str = field(default_factory=lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
     """platform-svc encrypts platform credentials at rest with it (a Fernet key)."""
+    token_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    """Signs customer-admin tokens (`mmp customer-token`); every service checks them with it."""
     pm_username: str = "pm-admin"
     pm_password: str = field(default_factory=lambda: secrets.token_urlsafe(18))
     """The simulated Platform Manager's credentials, new for every stack, as a real PM's would be secret."""
@@ -45,6 +47,13 @@ class StackConfig:
 
     @classmethod
     def from_environment(cls, ports: Ports | None = None, workdir: Path | None = None) -> "StackConfig":
+        """`MMP_*` variables first; then what a running `mmp up` left in `<workdir>/stack.env`."""
+        workdir = workdir or Path(os.environ.get("MMP_WORKDIR", ".mmp"))
+        session = workdir / "stack.env"
+        if session.exists():
+            for line in session.read_text().splitlines():
+                name, _, value = line.partition("=")
+                os.environ.setdefault(name, value)
         ports = ports or Ports(
             customer=int(os.environ.get("MMP_CUSTOMER_PORT", 8001)),
             platform=int(os.environ.get("MMP_PLATFORM_PORT", 8002)),
@@ -52,15 +61,16 @@ class StackConfig:
             notify=int(os.environ.get("MMP_NOTIFY_PORT", 8004)),
         )
         token = os.environ.get("MMP_ADMIN_TOKEN") or secrets.token_urlsafe(24)
-        key = os.environ.get("MMP_SECRETS_KEY")
+        key, token_secret = os.environ.get("MMP_SECRETS_KEY"), os.environ.get("MMP_TOKEN_SECRET")
         return cls(
             secrets_key=key or cls().secrets_key,
+            token_secret=token_secret or cls().token_secret,
             ports=ports,
             kafka_bootstrap=os.environ.get("MMP_KAFKA_BOOTSTRAP"),
             smtp_url=os.environ.get("MMP_SMTP_URL"),
             mongo_url=os.environ.get("MMP_MONGO_URL"),
             admin_token=token,
-            workdir=workdir or Path(os.environ.get("MMP_WORKDIR", ".mmp")),
+            workdir=workdir,
         )
 
     @property

@@ -77,6 +77,13 @@ class Stack:
         async with httpx.AsyncClient(timeout=5) as http:
             await self._until_ready(http)
             await sandbox.prepare(config, http)
+        self._write_session()
+
+    def _write_session(self) -> None:
+        """What `mmp customer-token` and `--attach` need of this stack, readable by its owner only."""
+        session = self.config.workdir / "stack.env"
+        session.touch(mode=0o600)
+        session.write_text(f"MMP_ADMIN_TOKEN={self.config.admin_token}\nMMP_TOKEN_SECRET={self.config.token_secret}\n")
 
     def stop(self) -> None:
         for process in reversed(self.processes):
@@ -98,6 +105,7 @@ class Stack:
             "MMP_SMTP_URL": config.smtp,
             "MMP_ADMIN_TOKEN": config.admin_token,
             "MMP_SECRETS_KEY": config.secrets_key,
+            "MMP_TOKEN_SECRET": config.token_secret,
             "MMP_CUSTOMER_PORT": str(ports.customer),
             "MMP_PLATFORM_PORT": str(ports.platform),
             "MMP_MICOLLAB_PORT": str(ports.micollab),

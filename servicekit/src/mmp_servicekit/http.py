@@ -3,7 +3,6 @@
 import hmac
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
@@ -14,29 +13,43 @@ from faststream.specification import AsyncAPI
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from mmp_servicekit.runtime import Runtime
-
-
-@dataclass(frozen=True)
-class Principal:
-    role: str
-    customer_id: str | None = None
+from mmp_servicekit.tenancy import (
+    CUSTOMER_ADMIN,
+    SP_ADMIN,
+    Principal,
+    customer_of_token,
+    principal_of,
+    sp_admin_only,
+    tenant_guard,
+)
 
 
 def bearer_auth(runtime: Runtime) -> Any:
+    """SP admins by the admin token; customer admins by a signed token. Others: 401."""
     bearer = HTTPBearer(auto_error=False)
     admin_token = runtime.settings.admin_token.get_secret_value().encode()
+    token_secret = runtime.settings.token_secret.get_secret_value()
 
     async def authenticate(
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+        request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
     ) -> Principal:
-        if credentials and hmac.compare_digest(credentials.credentials.encode(), admin_token):
-            return Principal(role="sp-admin")
-        raise HTTPException(401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
+        token = credentials.credentials if credentials else ""
+        customer_id = customer_of_token(token_secret, token) if token else None
+        if token and hmac.compare_digest(token.encode(), admin_token):
+            request.state.principal = Principal(role=SP_ADMIN)
+        elif customer_id is not None:
+            request.state.principal = Principal(role=CUSTOMER_ADMIN, customer_id=customer_id)
+        else:
+            raise HTTPException(401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
+        return principal_of(request)
 
     return authenticate
 
 
-def create_app(runtime: Runtime, routers: Sequence[APIRouter], title: str) -> FastAPI:
+def create_app(runtime: Runtime, routers: Sequence[APIRouter], title: str, tenant_scoped: bool = False) -> FastAPI:
+    """`tenant_scoped`: customer admins may call the routes, each route guarding its own customer;
+    otherwise every route needs an SP admin."""
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await runtime.start()
@@ -46,9 +59,9 @@ def create_app(runtime: Runtime, routers: Sequence[APIRouter], title: str) -> Fa
             await runtime.stop()
 
     app = FastAPI(title=title, lifespan=lifespan)
-    auth = Depends(bearer_auth(runtime))
+    guards = [Depends(bearer_auth(runtime)), Depends(tenant_guard if tenant_scoped else sp_admin_only)]
     for router in routers:
-        app.include_router(router, dependencies=[auth])
+        app.include_router(router, dependencies=guards)
 
     @app.exception_handler(RequestValidationError)
     async def validation_failed(_: Request, error: RequestValidationError) -> JSONResponse:

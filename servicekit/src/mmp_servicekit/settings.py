@@ -21,5 +21,7 @@ class ServiceSettings(BaseSettings):
     store_dir: Path | None = None
     """For the embedded store: keep a journal of its writes here, so a restart keeps the data."""
     admin_token: SecretStr = SecretStr("dev-admin-token")
+    token_secret: SecretStr = SecretStr("dev-token-secret")
+    """Signs customer-admin tokens; every service shares it (MMP_TOKEN_SECRET)."""
     log_level: str = "INFO"
     relay_sweep_seconds: float = 1.0

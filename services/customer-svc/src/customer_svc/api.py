@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, HTTPException, Query
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
@@ -15,12 +15,15 @@ from customer_svc.views import BundleBody, customer_view, task_view
 from mmp_contracts import CloudEvent
 from mmp_contracts.commands import CreateCustomer
 from mmp_servicekit.outbox import Cause
+from mmp_servicekit.tenancy import SP_ADMIN, principal_of, sp_admin_only
+
+SP_ONLY = [Depends(sp_admin_only)]
 
 
 def router(handlers: CustomerHandlers, store: CustomerStore) -> APIRouter:
     api = APIRouter(prefix="/api/v1")
 
-    @api.post("/customers", status_code=202)
+    @api.post("/customers", status_code=202, dependencies=SP_ONLY)
     async def create_customer(body: Annotated[dict[str, Any], Body()]) -> JSONResponse:
         """Takes the `CreateCustomer` data, or the whole CloudEvents command a BSS would publish."""
         command, cause = parse_create(body)
@@ -39,6 +42,7 @@ def router(handlers: CustomerHandlers, store: CustomerStore) -> APIRouter:
 
     @api.get("/customers")
     async def list_customers(
+        request: Request,
         webid: str | None = None,
         status: Status | None = None,
         offset: Annotated[int, Query(ge=0)] = 0,
@@ -49,6 +53,9 @@ def router(handlers: CustomerHandlers, store: CustomerStore) -> APIRouter:
             query["webid"] = webid
         if status:
             query["status"] = status.value
+        principal = principal_of(request)
+        if principal.role != SP_ADMIN:
+            query["_id"] = principal.customer_id
         customers = await store.find(query, offset, limit)
         return {"items": [customer_view(c) for c in customers], "offset": offset, "limit": limit}
 
@@ -57,11 +64,13 @@ def router(handlers: CustomerHandlers, store: CustomerStore) -> APIRouter:
         return customer_view(await found(store.get(customer_id)))
 
     @api.get("/tasks/{task_id}")
-    async def get_task(task_id: str) -> dict[str, Any]:
+    async def get_task(task_id: str, request: Request) -> dict[str, Any]:
         customer = await found(store.by_task(task_id))
+        if not principal_of(request).sees(customer.customer_id):
+            raise HTTPException(404, "not found")
         return task_view(customer, next(t for t in customer.tasks if t.task_id == task_id))
 
-    @api.get("/catalogue/platform-groups")
+    @api.get("/catalogue/platform-groups", dependencies=SP_ONLY)
     async def platform_groups() -> list[dict[str, str]]:
         """The platform groups customers can be created on, as customer-svc has heard of them (R1)."""
         return [{"platform_group_id": k, "name": v} for k, v in (await store.platform_groups_known()).items()]
@@ -70,7 +79,7 @@ def router(handlers: CustomerHandlers, store: CustomerStore) -> APIRouter:
     async def list_bundles() -> list[dict[str, Any]]:
         return [BundleBody.of(b).model_dump() | {"bundle_id": b.bundle_id} for b in (await store.catalogue()).values()]
 
-    @api.put("/bundles/{bundle_id}")
+    @api.put("/bundles/{bundle_id}", dependencies=SP_ONLY)
     async def put_bundle(bundle_id: str, body: BundleBody) -> dict[str, Any]:
         bundle = Bundle(
             bundle_id=bundle_id, **body.model_dump(exclude={"phone_types"}), phone_types=tuple(body.phone_types)

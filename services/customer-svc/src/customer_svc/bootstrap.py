@@ -35,7 +35,7 @@ def build(settings: CustomerSettings | None = None) -> tuple[FastAPI, Runtime, C
     dids = DidRangeHandlers(handlers)
     messaging.register(runtime, handlers, dids)
     routers = [api.router(handlers, store), lifecycle_api.router(handlers, store), did_api.router(dids, store)]
-    app = create_app(runtime, routers, title="customer-svc")
+    app = create_app(runtime, routers, title="customer-svc", tenant_scoped=True)
     return app, runtime, handlers
 
 

@@ -5,7 +5,7 @@ import re
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -18,6 +18,9 @@ from mmp_contracts import CloudEvent
 from mmp_contracts.commands import ConfirmBillingChange, UpdateCustomer
 from mmp_contracts.customer_spec import CustomerChanges
 from mmp_servicekit.outbox import Cause
+from mmp_servicekit.tenancy import sp_admin_only
+
+SP_ONLY = [Depends(sp_admin_only)]
 
 MAINTENANCE = re.compile(r"^\s*convertCustomerToDemoMode\s+(?P<webid>\S+)\s*$")
 
@@ -93,11 +96,11 @@ def router(handlers: CustomerHandlers, store: CustomerStore) -> APIRouter:
     def shown(task: Task) -> dict[str, Any]:
         return task_summary(task)
 
-    @api.post("/customers/{customer_id}/rollback", status_code=202)
+    @api.post("/customers/{customer_id}/rollback", status_code=202, dependencies=SP_ONLY)
     async def retry_rollback(customer_id: str) -> JSONResponse:
         return await run(customer_id, "retry-rollback")
 
-    @api.delete("/customers/{customer_id}", status_code=202)
+    @api.delete("/customers/{customer_id}", status_code=202, dependencies=SP_ONLY)
     async def delete_customer(customer_id: str) -> JSONResponse:
         """202 with the task while the platforms remove it; 200 at once for a demo customer (R24),
         whose residues on the platforms are listed on the customer (`residue`) for manual cleanup."""
@@ -109,11 +112,11 @@ def router(handlers: CustomerHandlers, store: CustomerStore) -> APIRouter:
             return JSONResponse(content={**shown(customer.tasks[-1]), "residue": residue})
         return response
 
-    @api.post("/customers/{customer_id}/demo-mode")
+    @api.post("/customers/{customer_id}/demo-mode", dependencies=SP_ONLY)
     async def convert_to_demo(customer_id: str) -> JSONResponse:
         return await run(customer_id, "convert-to-demo")
 
-    @api.post("/maintenance/commands")
+    @api.post("/maintenance/commands", dependencies=SP_ONLY)
     async def maintenance(body: MaintenanceCommand) -> JSONResponse:
         match = MAINTENANCE.match(body.command)
         if match is None:

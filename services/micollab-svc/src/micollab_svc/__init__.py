@@ -1,1 +1,1 @@
-"""micollab_svc: MiCollab tenants, their bundles and users, and the MiCollab version gates (R16-R18)."""
+"""micollab_svc: MiCollab tenants, their bundles and users, their edits (R22) and the version gates (R16-R19)."""

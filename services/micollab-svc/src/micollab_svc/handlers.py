@@ -1,4 +1,4 @@
-"""micollab-svc's use cases: provision a customer's MiCollab tenant, and remove it on a rollback retry."""
+"""micollab-svc's use cases: provision a customer's MiCollab tenant, remove it; edits are in updates.py."""
 
 import logging
 from collections.abc import Sequence
@@ -8,6 +8,7 @@ from micollab_svc.domain.gates import gate_violations
 from micollab_svc.domain.tenant import Progress, Tenant, TenantPlan, TenantState, plan_tenant, residue_line
 from micollab_svc.micollab_client import MiCollabCallFailed, MiCollabClient
 from micollab_svc.store import TenantStore
+from micollab_svc.updates import TenantUpdates
 from mmp_contracts import CloudEvent, Message
 from mmp_contracts import events as ev
 from mmp_servicekit.outbox import Cause
@@ -19,6 +20,7 @@ class MiCollabHandlers:
     def __init__(self, store: TenantStore, micollab: MiCollabClient) -> None:
         self.store = store
         self.micollab = micollab
+        self.updates = TenantUpdates(store, micollab)
 
     async def platform_assigned(self, event: ev.PlatformAssigned, envelope: CloudEvent) -> None:
         """Check R16-R18, then create tenant, bundles and first user; undo them all if any call fails (R20)."""
@@ -26,6 +28,7 @@ class MiCollabHandlers:
         if await self.store.get(customer_id) is not None:
             return  # redelivered or repeated: this customer's tenant was already decided, never provision twice
         tenant = Tenant(customer_id, TenantState.REJECTED, target.url, event.spec.details.webid)
+        tenant.name = event.spec.details.name
         violations = gate_violations(event.spec.service_bundles, target)
         violations += device_violations(event.spec.hotdesk_devices, target)
         if violations:

@@ -37,6 +37,10 @@ class MiCollabClient:
     async def put_bundle(self, base_url: str, customer_id: str, bundle_id: str, body: dict[str, Any]) -> None:
         await self._call("PUT", base_url, _path("tenants", customer_id, "bundles", bundle_id), body)
 
+    async def delete_bundle(self, base_url: str, customer_id: str, bundle_id: str) -> None:
+        """MiCollab answers success when the bundle is already gone."""
+        await self._call("DELETE", base_url, _path("tenants", customer_id, "bundles", bundle_id))
+
     async def put_user(self, base_url: str, customer_id: str, username: str, body: dict[str, Any]) -> None:
         await self._call("PUT", base_url, _path("tenants", customer_id, "users", username), body)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from micollab_svc.domain.tenant import Progress, Tenant, TenantState
 from mmp_contracts import Message
-from mmp_servicekit.outbox import Aggregates, Cause, Decision
+from mmp_servicekit.outbox import Aggregates, Cause, Decision, already_applied
 from mmp_servicekit.store import DuplicateKeyError
 
 Transition = Callable[[Tenant], tuple[Tenant, Sequence[Message]] | None]
@@ -22,6 +22,8 @@ def to_document(tenant: Tenant) -> dict[str, Any]:
         "created": asdict(tenant.created),
         "reason": tenant.reason,
         "residue": list(tenant.residue),
+        "name": tenant.name,
+        "last_update_task": tenant.last_update_task,
     }
 
 
@@ -34,6 +36,8 @@ def from_document(doc: dict[str, Any]) -> Tenant:
         created=Progress(**doc.get("created", {})),
         reason=doc.get("reason"),
         residue=list(doc.get("residue", [])),
+        name=doc.get("name"),
+        last_update_task=doc.get("last_update_task"),
     )
 
 
@@ -48,6 +52,10 @@ class TenantStore:
     async def get(self, customer_id: str) -> Tenant | None:
         doc = await self.tenants.get(customer_id)
         return from_document(doc) if doc else None
+
+    async def applied(self, customer_id: str, cause: Cause) -> bool:
+        """Whether this message was already applied to the customer's tenant (a redelivery)."""
+        return already_applied(await self.tenants.get(customer_id), cause)
 
     async def create(self, tenant: Tenant, cause: Cause, emit: Sequence[Message]) -> bool:
         """Record a new tenant and its events in one write; False if this customer already has one."""

@@ -1,1 +1,1 @@
-"""notify_svc: welcome mail (R26) and the mail templates it is rendered from."""
+"""notify_svc: welcome mail (R26), billing-change mail (R27) and the mail templates they are rendered from."""

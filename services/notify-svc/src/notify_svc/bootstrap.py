@@ -11,6 +11,7 @@ from mmp_servicekit.runtime import Runtime
 from mmp_servicekit.settings import ServiceSettings
 from notify_svc import api, messaging
 from notify_svc.adapters.smtp import SmtpMailer, parse_smtp_url
+from notify_svc.domain.billing_change import BILLING_CHANGE_TEMPLATE
 from notify_svc.domain.templates import DEFAULT_TEMPLATE
 from notify_svc.handlers import NotifyHandlers, utc_now
 from notify_svc.store import NotifyStore
@@ -31,7 +32,11 @@ class NotifySettings(ServiceSettings):
 def build(settings: NotifySettings | None = None) -> tuple[FastAPI, Runtime, NotifyHandlers]:
     settings = settings or NotifySettings()
     runtime = Runtime.build(NAME, settings)
-    store = NotifyStore(runtime.aggregates("welcome_mails"), runtime.database["mail_templates"])
+    store = NotifyStore(
+        runtime.aggregates("welcome_mails"),
+        runtime.database["mail_templates"],
+        runtime.aggregates("billing_change_mails"),
+    )
     mailer = SmtpMailer(
         parse_smtp_url(settings.smtp_url),
         timeout=settings.smtp_timeout_seconds,
@@ -42,7 +47,8 @@ def build(settings: NotifySettings | None = None) -> tuple[FastAPI, Runtime, Not
     )
 
     async def seed() -> None:
-        await store.seed_template(DEFAULT_TEMPLATE, utc_now())
+        for template in (DEFAULT_TEMPLATE, BILLING_CHANGE_TEMPLATE):
+            await store.seed_template(template, utc_now())
 
     runtime.on_start += [store.create_indexes, seed]
     messaging.register(runtime, handlers)

@@ -1,16 +1,32 @@
-"""Use cases: the welcome mail on CustomerActivated (R26), redeeming a set-password link, templates."""
+"""Use cases: the welcome mail on CustomerActivated (R26), the billing-change mail on CustomerUpdated (R27),
+redeeming a set-password link, templates."""
 
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from mmp_contracts import CloudEvent
+from mmp_contracts import CloudEvent, Message
 from mmp_contracts.base import Violation
-from mmp_contracts.events import CustomerActivated, WelcomeMailFailed, WelcomeMailSent
+from mmp_contracts.customer_spec import BillingChange
+from mmp_contracts.events import (
+    BillingChangeMailFailed,
+    BillingChangeMailSent,
+    CustomerActivated,
+    CustomerUpdated,
+    WelcomeMailFailed,
+    WelcomeMailSent,
+)
 from mmp_servicekit.outbox import Cause
+from notify_svc.domain.billing_change import compose_billing_change, notified_changes
 from notify_svc.domain.links import Redemption, check_redemption, hash_token, issue_link
-from notify_svc.domain.templates import MailTemplate, TemplateError, validate_template
+from notify_svc.domain.templates import (
+    BILLING_CHANGE_TEMPLATE_ID,
+    MailTemplate,
+    TemplateError,
+    rules_for,
+    validate_template,
+)
 from notify_svc.domain.welcome import OutgoingMail, compose_welcome, template_id_of
 from notify_svc.store import NotifyStore
 
@@ -78,6 +94,40 @@ class NotifyHandlers:
         if await self.store.record_failed(event, template_id, reason, self.clock(), cause, [failed]):
             log.warning("welcome mail for customer %s failed: %s", event.customer_id, reason)
 
+    async def customer_updated(self, event: CustomerUpdated, envelope: CloudEvent) -> None:
+        """R27: one mail per edit to the customer's contact, for the bundles that ask to be notified.
+        Like the welcome mail it comes after the change is done, so a failure is reported and undoes nothing."""
+        changes = notified_changes(event)
+        # Keyed by task, not by message id: a second envelope of the same edit must not mail twice either.
+        if not changes or await self.store.has_billing_change_mail(event.task_id):
+            return
+        reason = await self._send_billing_change(event, changes)
+        customer_id, task_id = event.customer_id, event.task_id
+        outcome: Message = (
+            BillingChangeMailFailed(customer_id=customer_id, task_id=task_id, reason=reason)
+            if reason
+            else BillingChangeMailSent(
+                customer_id=customer_id, task_id=task_id, recipient=event.spec.details.contact_email
+            )
+        )
+        at, cause = self.clock(), Cause.of(envelope)
+        if await self.store.record_billing_change_mail(
+            event, changes, BILLING_CHANGE_TEMPLATE_ID, at, reason, cause, [outcome]
+        ):
+            level = logging.WARNING if reason else logging.INFO
+            log.log(level, "billing-change mail of task %s: %s", task_id, f"failed: {reason}" if reason else "sent")
+
+    async def _send_billing_change(self, event: CustomerUpdated, changes: list[BillingChange]) -> str | None:
+        """None once the mail was accepted, else why not."""
+        template = await self.store.get_template(BILLING_CHANGE_TEMPLATE_ID)
+        if template is None:
+            return f"unknown mail template {BILLING_CHANGE_TEMPLATE_ID!r}"
+        try:
+            mail = compose_billing_change(event, changes, template, self.sender)
+        except TemplateError as error:
+            return f"mail template {BILLING_CHANGE_TEMPLATE_ID!r}: {error}"
+        return await self.mailer.send(mail)
+
     async def redeem_link(self, token: str) -> Redemption:
         """R26: a set-password link works once, before it expires."""
         token_hash = hash_token(token)
@@ -93,7 +143,7 @@ class NotifyHandlers:
         return Redemption.USED  # lost every race: someone else redeemed it
 
     async def put_template(self, template: MailTemplate) -> list[Violation]:
-        violations = validate_template(template.subject, template.body)
+        violations = validate_template(template.subject, template.body, rules_for(template.id))
         if not violations:
             await self.store.put_template(template, self.clock())
         return violations

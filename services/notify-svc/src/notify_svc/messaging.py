@@ -10,4 +10,5 @@ GROUP = "notify-svc"
 
 def register(runtime: Runtime, handlers: NotifyHandlers) -> None:
     runtime.router.on(events.CustomerActivated, handlers.customer_activated)
+    runtime.router.on(events.CustomerUpdated, handlers.customer_updated)
     subscribe(runtime.broker, topics.CUSTOMER_EVENTS, GROUP, runtime.router, runtime.settings)

@@ -1,7 +1,9 @@
-"""The only module touching notify-svc's collections: `welcome_mails` (aggregates) and `mail_templates`.
+"""The only module touching notify-svc's collections: `welcome_mails` and `billing_change_mails`
+(aggregates) and `mail_templates`.
 
 A `welcome_mails` document, keyed by customer id, says what became of that customer's welcome mail
 (`sent`, `failed` or `not_wanted`) and holds the set-password link as a hash (R26), never the token.
+A `billing_change_mails` document, keyed by the edit's task id, says what became of its mail (R27).
 """
 
 from collections.abc import Sequence
@@ -10,7 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from mmp_contracts import Message
-from mmp_contracts.events import CustomerActivated
+from mmp_contracts.customer_spec import BillingChange
+from mmp_contracts.events import CustomerActivated, CustomerUpdated
 from mmp_servicekit.outbox import Aggregates, Cause
 from mmp_servicekit.store import DuplicateKeyError
 from notify_svc.domain.links import IssuedLink, StoredLink
@@ -25,9 +28,10 @@ class FoundLink:
 
 
 class NotifyStore:
-    def __init__(self, mails: Aggregates, templates: Any) -> None:
+    def __init__(self, mails: Aggregates, templates: Any, billing_mails: Aggregates) -> None:
         self.mails = mails
         self.templates = templates
+        self.billing_mails = billing_mails
 
     async def create_indexes(self) -> None:
         await self.mails.collection.create_index("link.hash")
@@ -69,13 +73,45 @@ class NotifyStore:
         doc = {**_base(event, "failed"), "template_id": template_id, "failed_at": at, "reason": reason}
         return await self._insert(doc, cause, emit)
 
-    async def _insert(self, doc: dict[str, Any], cause: Cause, emit: Sequence[Message]) -> bool:
-        """False when a concurrent delivery of the same activation recorded it first."""
+    async def _insert(
+        self, doc: dict[str, Any], cause: Cause, emit: Sequence[Message], into: Aggregates | None = None
+    ) -> bool:
+        """False when a concurrent delivery of the same message recorded it first."""
         try:
-            await self.mails.insert(doc, cause, emit)
+            await (into or self.mails).insert(doc, cause, emit)
         except DuplicateKeyError:
             return False
         return True
+
+    # billing-change mails (R27): one per edit task
+
+    async def has_billing_change_mail(self, task_id: str) -> bool:
+        return await self.billing_mails.get(task_id) is not None
+
+    async def record_billing_change_mail(
+        self,
+        event: CustomerUpdated,
+        changes: Sequence[BillingChange],
+        template_id: str,
+        at: datetime,
+        reason: str | None,
+        cause: Cause,
+        emit: Sequence[Message],
+    ) -> bool:
+        """`sent` when there is no reason, else `failed` with it."""
+        doc = {
+            "_id": event.task_id,
+            "customer_id": event.customer_id,
+            "task_id": event.task_id,
+            "webid": event.webid,
+            "recipient": event.spec.details.contact_email,
+            "template_id": template_id,
+            "changes": [change.model_dump() for change in changes],
+            "status": "failed" if reason else "sent",
+            "failed_at" if reason else "sent_at": at,
+            "reason": reason,
+        }
+        return await self._insert(doc, cause, emit, into=self.billing_mails)
 
     # set-password links
 

@@ -14,7 +14,7 @@ from faststream.kafka import KafkaBroker, TestKafkaBroker
 
 from mmp_contracts import topics
 from mmp_contracts.customer_spec import FirstUser
-from mmp_contracts.events import CustomerActivated
+from mmp_contracts.events import CustomerActivated, CustomerEvent
 from mmp_servicekit.runtime import Runtime
 from mmp_servicekit.testing import EventCapture, envelope
 from notify_svc.bootstrap import NotifySettings, build
@@ -84,13 +84,17 @@ class Service:
     def broker(self) -> KafkaBroker:
         return self.runtime.broker
 
-    async def publish(self, event: CustomerActivated, *, times: int = 1) -> None:
+    async def publish(self, event: CustomerEvent, *, times: int = 1) -> None:
         body = envelope(event, correlation_id=event.task_id).to_json()
         for _ in range(times):
             await self.broker.publish(body, topics.CUSTOMER_EVENTS, key=event.customer_id.encode())
 
     async def welcome_record(self, customer_id: str) -> dict[str, Any] | None:
         doc: dict[str, Any] | None = await self.runtime.database["welcome_mails"].find_one({"_id": customer_id})
+        return doc
+
+    async def billing_change_record(self, task_id: str) -> dict[str, Any] | None:
+        doc: dict[str, Any] | None = await self.runtime.database["billing_change_mails"].find_one({"_id": task_id})
         return doc
 
 

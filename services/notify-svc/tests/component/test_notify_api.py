@@ -26,15 +26,32 @@ async def test_templates_need_a_bearer_token(start_notify) -> None:
     assert (await notify.http.get("/api/v1/mail-templates", headers=wrong)).status_code == 401
 
 
-async def test_welcome_default_is_seeded_and_listed(start_notify) -> None:
+async def test_welcome_and_billing_change_defaults_are_seeded_and_listed(start_notify) -> None:
     notify = await start_notify()
 
     listed = await notify.http.get("/api/v1/mail-templates", headers=ADMIN)
     assert listed.status_code == 200
-    assert [t["id"] for t in listed.json()] == ["welcome-default"]
+    assert [t["id"] for t in listed.json()] == ["billing-change-default", "welcome-default"]
     one = await notify.http.get("/api/v1/mail-templates/welcome-default", headers=ADMIN)
     assert one.status_code == 200
     assert "{set_password_link}" in one.json()["body"]
+    billing = await notify.http.get("/api/v1/mail-templates/billing-change-default", headers=ADMIN)
+    assert "{changes}" in billing.json()["body"]
+
+
+async def test_r27_the_billing_change_template_has_its_own_placeholders(start_notify) -> None:
+    notify = await start_notify()
+    url = "/api/v1/mail-templates/billing-change-default"
+    good = {"subject": "Changes for {customer_name} ({webid})", "body": "New quantities:\n{changes}"}
+    welcome_only = {"subject": "Hi {first_name}", "body": "{changes} {set_password_link}"}
+
+    assert (await notify.http.put(url, json=good, headers=ADMIN)).json() == {"id": "billing-change-default", **good}
+    refused = await notify.http.put(url, json=welcome_only, headers=ADMIN)
+    assert refused.status_code == 422
+    assert {v["field"] for v in refused.json()["detail"]} == {"subject", "body"}
+    no_changes = await notify.http.put(url, json={"subject": "x", "body": "{webid}"}, headers=ADMIN)
+    assert [(v["field"], v["rule"]) for v in no_changes.json()["detail"]] == [("body", "R27")]
+    assert (await notify.http.get(url, headers=ADMIN)).json()["subject"] == good["subject"]
 
 
 async def test_seeding_keeps_an_edited_default(start_notify) -> None:

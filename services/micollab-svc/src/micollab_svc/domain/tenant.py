@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from mmp_contracts.customer_spec import CustomerSpec
+from mmp_contracts.customer_spec import BundleAllocation, CustomerSpec
 
 JsonObject = dict[str, Any]
 
@@ -44,6 +44,9 @@ class Tenant:
     created: Progress = field(default_factory=Progress)
     reason: str | None = None
     residue: list[str] = field(default_factory=list)
+    name: str | None = None
+    last_update_task: str | None = None
+    """The task id of the last edit decided here (R22): a repeated task is not applied again."""
 
 
 @dataclass(frozen=True)
@@ -64,11 +67,19 @@ def plan_tenant(spec: CustomerSpec) -> TenantPlan:
     # The user carries no password: the welcome mail's one-time link sets it (R26).
     first = spec.first_user
     return TenantPlan(
-        tenant={"name": spec.details.name, "webid": spec.details.webid},
-        bundles=[(b.bundle_id, b.model_dump(exclude={"bundle_id"})) for b in spec.service_bundles],
+        tenant=tenant_body(spec),
+        bundles=[(b.bundle_id, bundle_body(b)) for b in spec.service_bundles],
         username=first.username,
         user={"first_name": first.first_name, "last_name": first.last_name, "email": first.email},
     )
+
+
+def tenant_body(spec: CustomerSpec) -> JsonObject:
+    return {"name": spec.details.name, "webid": spec.details.webid}
+
+
+def bundle_body(bundle: BundleAllocation) -> JsonObject:
+    return bundle.model_dump(exclude={"bundle_id"})
 
 
 def residue_line(customer_id: str, micollab_url: str) -> str:

@@ -11,6 +11,7 @@ from string import Formatter
 from mmp_contracts.base import Violation
 
 DEFAULT_TEMPLATE_ID = "welcome-default"
+BILLING_CHANGE_TEMPLATE_ID = "billing-change-default"
 
 SUBJECT_PLACEHOLDERS = frozenset({"customer_name", "webid", "portal_url", "first_name", "last_name", "username"})
 BODY_PLACEHOLDERS = SUBJECT_PLACEHOLDERS | {"set_password_link", "link_expires_at"}
@@ -22,6 +23,30 @@ REQUIRED_IN_BODY = ("set_password_link", "portal_url", "webid")
 
 class TemplateError(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class TemplateRules:
+    """What one kind of mail may and must say: the placeholders allowed in each field, the ones required."""
+
+    subject: frozenset[str]
+    body: frozenset[str]
+    required_in_body: tuple[str, ...]
+    rule: str
+
+
+WELCOME_RULES = TemplateRules(SUBJECT_PLACEHOLDERS, BODY_PLACEHOLDERS, REQUIRED_IN_BODY, "R26")
+BILLING_CHANGE_RULES = TemplateRules(
+    subject=frozenset({"customer_name", "webid"}),
+    body=frozenset({"customer_name", "webid", "changes"}),
+    required_in_body=("changes",),  # R27: the mail exists to tell the changed quantities
+    rule="R27",
+)
+
+
+def rules_for(template_id: str) -> TemplateRules:
+    """Billing-change templates are the ids starting `billing-change`; every other id is a welcome template."""
+    return BILLING_CHANGE_RULES if template_id.startswith("billing-change") else WELCOME_RULES
 
 
 @dataclass(frozen=True)
@@ -63,18 +88,18 @@ def placeholders(text: str) -> list[str]:
     return names
 
 
-def validate_template(subject: str, body: str) -> list[Violation]:
-    """Every rule a template breaks, naming the field: unknown placeholders, what R26 requires."""
-    violations = _check("subject", subject, SUBJECT_PLACEHOLDERS)
+def validate_template(subject: str, body: str, rules: TemplateRules = WELCOME_RULES) -> list[Violation]:
+    """Every rule a template breaks, naming the field: unknown placeholders, what its mail requires (R26, R27)."""
+    violations = _check("subject", subject, rules.subject)
     if "\n" in subject or "\r" in subject:
         violations.append(Violation(field="subject", rule="single-line", message="the subject must be one line"))
-    violations += _check("body", body, BODY_PLACEHOLDERS)
+    violations += _check("body", body, rules.body)
     if not any(v.field == "body" for v in violations):
         used = set(placeholders(body))
-        for name in REQUIRED_IN_BODY:
+        for name in rules.required_in_body:
             if name not in used:
                 message = f"the body must contain {{{name}}}"
-                violations.append(Violation(field="body", rule="R26", message=message))
+                violations.append(Violation(field="body", rule=rules.rule, message=message))
     return violations
 
 

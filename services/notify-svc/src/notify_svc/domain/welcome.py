@@ -23,8 +23,11 @@ def template_id_of(event: CustomerActivated) -> str:
 
 def welcome_message_id(customer_id: str, sender: str) -> str:
     """Deterministic, so a resend after a crash carries the same Message-ID and can be recognised."""
-    domain = sender.rpartition("@")[2] or "mmp.invalid"
-    return f"<welcome.{customer_id}@{domain}>"
+    return f"<welcome.{customer_id}@{mail_domain(sender)}>"
+
+
+def mail_domain(sender: str) -> str:
+    return sender.rpartition("@")[2] or "mmp.invalid"
 
 
 def format_expiry(moment: datetime) -> str:
