@@ -6,9 +6,9 @@ import contextlib
 import logging
 import os
 import signal
-from pathlib import Path
 import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 from mmp_devstack import bench, demo
 from mmp_devstack.client import MmpClient
