@@ -33,6 +33,21 @@ class MmpClient:
     async def create_customer(self, body: dict[str, Any]) -> httpx.Response:
         return await self.http.post(f"{self.customers}/customers", json=body)
 
+    async def update_customer(self, customer_id: str, changes: dict[str, Any]) -> httpx.Response:
+        return await self.http.patch(f"{self.customers}/customers/{customer_id}", json=changes)
+
+    async def delete_customer(self, customer_id: str) -> httpx.Response:
+        return await self.http.delete(f"{self.customers}/customers/{customer_id}")
+
+    async def change_did_range(self, customer_id: str, start: str, end: str, remove: bool = False) -> httpx.Response:
+        path = "did-ranges/remove" if remove else "did-ranges"
+        return await self.http.post(
+            f"{self.customers}/customers/{customer_id}/{path}", json={"start": start, "end": end}
+        )
+
+    async def maintenance(self, command: str) -> httpx.Response:
+        return await self.http.post(f"{self.customers}/maintenance/commands", json={"command": command})
+
     async def customer(self, customer_id: str) -> dict[str, Any]:
         response = await self.http.get(f"{self.customers}/customers/{customer_id}")
         response.raise_for_status()
@@ -58,6 +73,10 @@ class MmpClient:
             lambda: self.customer(customer_id), lambda c: c["status"] in statuses, seconds
         )
         return record
+
+    async def wait_for_task(self, task_id: str, seconds: float = 30) -> dict[str, Any]:
+        task: dict[str, Any] = await poll(lambda: self.task(task_id), lambda t: t["status"] != "PENDING", seconds)
+        return task
 
     async def simulator_state(self, product: str) -> dict[str, Any]:
         response = await self.http.get(f"{self.config.simulator_urls[product]}/_sim/state")

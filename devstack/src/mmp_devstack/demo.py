@@ -4,6 +4,7 @@ import random
 import secrets
 from typing import Any
 
+from mmp_devstack import demo_lifecycle
 from mmp_devstack.client import MmpClient, poll
 from mmp_devstack.scenarios import customer
 
@@ -14,13 +15,13 @@ def show_timeline(record: dict[str, Any]) -> None:
         print(f"    {step['at'][11:23]}  {step['step']}: {step['outcome']}")
 
 
-async def healthy_customer(client: MmpClient, data: dict[str, Any]) -> bool:
+async def healthy_customer(client: MmpClient, data: dict[str, Any]) -> str | None:
     print("1. A healthy customer, created through the API")
     accepted = await client.create_customer(data)
     print(f"  POST /api/v1/customers -> {accepted.status_code}, task {accepted.json().get('task_id')}")
     if accepted.status_code != 202:
         print(f"  refused: {accepted.text}")
-        return False
+        return None
     record = await client.wait_for_customer(accepted.json()["customer_id"])
     mails = await poll(client.mails, lambda ms: any(data["first_user"]["email"] in m["rcpt_tos"] for m in ms), 20)
     mail = next(m for m in mails if data["first_user"]["email"] in m["rcpt_tos"])
@@ -29,7 +30,8 @@ async def healthy_customer(client: MmpClient, data: dict[str, Any]) -> bool:
     print(f"  welcome mail to {mail['rcpt_tos'][0]}: {mail['subject']!r}")
     residue = await client.residue_of(record["customer_id"])
     print(f"  placed on: {', '.join(residue)}")
-    return record["status"] == "ACTIVE" and residue == ["mivb", "mbg", "micollab"]
+    placed = record["status"] == "ACTIVE" and residue == ["mivb", "mbg", "micollab"]
+    return str(record["customer_id"]) if placed else None
 
 
 async def failing_customer(client: MmpClient, data: dict[str, Any]) -> bool:
@@ -49,7 +51,10 @@ async def failing_customer(client: MmpClient, data: dict[str, Any]) -> bool:
 
 async def run(client: MmpClient) -> bool:
     tag, base = secrets.token_hex(2), random.randrange(1, 9_000_000)
-    healthy = await healthy_customer(client, customer(base, f"ok{tag}-"))
+    data = customer(base, f"ok{tag}-")
+    healthy = await healthy_customer(client, data)
     failed = await failing_customer(client, customer(base + 1, f"ko{tag}-"))
-    print(f"demo: healthy customer {'OK' if healthy else 'WRONG'}, rollback {'OK' if failed else 'WRONG'}")
-    return healthy and failed
+    later = healthy is not None and await demo_lifecycle.run(client, healthy, data)
+    verdicts = {"healthy customer": healthy is not None, "rollback": failed, "edit, DIDs, delete, demo mode": later}
+    print("demo: " + ", ".join(f"{name} {'OK' if ok else 'WRONG'}" for name, ok in verdicts.items()))
+    return all(verdicts.values())

@@ -83,7 +83,7 @@ class CustomerHandlers:
         if not violations:
             violations = await self.claim_numbers(customer_id, spec)
         if not violations:
-            customer, emit = Customer.request(customer_id, task_id, spec, now())
+            customer, emit = Customer.request(customer_id, task_id, spec, catalogue, now())
             try:
                 await self.store.customers.insert(to_document(customer), cause, emit)
                 return Intake(customer)
@@ -148,7 +148,8 @@ class CustomerHandlers:
 
         def edit(customer: Customer, task_id: str, at: datetime) -> list[Message]:
             after = apply_changes(customer.spec, command.changes)
-            return customer.request_update(task_id, after, validate_new_customer(after, catalogue, groups), at)
+            terms = customer.terms(catalogue)
+            return customer.request_update(task_id, after, validate_new_customer(after, terms, groups), terms, at)
 
         return await self.request(command.customer_id, cause, "update", edit)
 

@@ -28,6 +28,7 @@ def to_document(customer: Customer) -> dict[str, Any]:
         "welcome_mail": customer.welcome_mail,
         "demo": customer.demo,
         "pending_update": pending_to_document(customer.pending_update),
+        "sold_bundles": {k: bundle_to_document(v) for k, v in customer.sold_bundles.items()},
         "did_operations": [
             {"task_id": op.task_id, "kind": op.kind, "range": list(op.span.text())} for op in customer.did_operations
         ],
@@ -53,6 +54,7 @@ def from_document(doc: dict[str, Any]) -> Customer:
         welcome_mail=doc["welcome_mail"],
         demo=doc.get("demo", False),
         pending_update=pending_from_document(doc.get("pending_update")),
+        sold_bundles={k: bundle_from(v) for k, v in doc.get("sold_bundles", {}).items()},
         did_operations=[
             DidOperation(op["task_id"], op["kind"], Span.of(*op["range"])) for op in doc.get("did_operations", ())
         ],
@@ -77,6 +79,7 @@ def pending_to_document(pending: PendingUpdate | None) -> dict[str, Any] | None:
         "task_id": pending.task_id,
         "after": pending.after.model_dump(mode="json"),
         "billing_changes": [c.model_dump() for c in pending.billing_changes],
+        "sold": {k: bundle_to_document(v) for k, v in pending.sold.items()},
         "failure": pending.failure,
         "violations": [v.model_dump() for v in pending.violations],
     }
@@ -89,6 +92,7 @@ def pending_from_document(doc: dict[str, Any] | None) -> PendingUpdate | None:
         task_id=doc["task_id"],
         after=CustomerSpec.model_validate(doc["after"]),
         billing_changes=[BillingChange.model_validate(c) for c in doc["billing_changes"]],
+        sold={k: bundle_from(v) for k, v in doc.get("sold", {}).items()},
         failure=doc["failure"],
         violations=[Violation.model_validate(v) for v in doc["violations"]],
     )
@@ -145,9 +149,12 @@ class CustomerStore:
         return {doc["_id"]: bundle_from(doc) async for doc in self.bundles.find({})}
 
     async def put_bundle(self, bundle: Bundle) -> None:
-        doc = asdict(bundle)
-        doc["phone_types"] = list(bundle.phone_types)
+        doc = bundle_to_document(bundle)
         await self.bundles.replace_one({"_id": bundle.bundle_id}, {"_id": bundle.bundle_id, **doc}, upsert=True)
+
+
+def bundle_to_document(bundle: Bundle) -> dict[str, Any]:
+    return {**asdict(bundle), "phone_types": list(bundle.phone_types)}
 
 
 def bundle_from(doc: dict[str, Any]) -> Bundle:

@@ -23,6 +23,7 @@ def customer_view(customer: Customer) -> dict[str, Any]:
         "steps": customer.steps,
         "tasks": [task_summary(t) for t in customer.tasks],
         "spec": customer.spec.model_dump(mode="json"),
+        "bundles_sold": {k: BundleBody.of(v).model_dump() for k, v in customer.sold_bundles.items()},
     }
 
 

@@ -112,3 +112,24 @@ async def test_r24_a_demo_customer_cannot_be_edited(service: Any) -> None:
     response = await service.http.patch(f"/api/v1/customers/{customer_id}", json=more_phones())
     assert response.status_code == 409
     assert "demo mode" in response.json()["detail"]
+
+
+async def test_a_catalogue_change_never_alters_what_a_customer_was_sold(service: Any) -> None:
+    body = json.loads(EXAMPLE.read_text())["data"]
+    body["platform"]["extension_length"] = 7
+    customer_id = str((await service.http.post("/api/v1/customers", json=body)).json()["customer_id"])
+    await publish(service, ev.MiCollabTenantProvisioned(customer_id=customer_id, bundles=[]), topics.MICOLLAB_EVENTS)
+    await service.events.wait_for(ev.CustomerActivated)
+    two_phones = {"name": "Standard IPT", "service_type": "Standard IPT", "phone_types": ["6920"], "phones_per_user": 2}
+    assert (await service.http.put("/api/v1/bundles/standard-ipt", json=two_phones)).status_code == 200
+
+    record = (await service.http.get(f"/api/v1/customers/{customer_id}")).json()
+    assert record["bundles_sold"]["standard-ipt"]["phones_per_user"] == 1
+    response = await service.http.patch(f"/api/v1/customers/{customer_id}", json=more_phones())
+    assert response.status_code == 202, "R7 is judged on the terms sold, not on today's catalogue"
+    fresh = json.loads(EXAMPLE.read_text())["data"] | {"platform": body["platform"]}
+    fresh["details"] = {**fresh["details"], "webid": "fresh-dental"}
+    fresh["did_ranges"] = [{"start": "6135927000", "end": "6135927009"}]
+    refused = await service.http.post("/api/v1/customers", json=fresh)
+    assert refused.status_code == 422, "a new customer gets today's terms"
+    assert refused.json()["detail"][0]["rule"] == "R7"

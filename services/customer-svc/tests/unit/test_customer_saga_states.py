@@ -19,7 +19,7 @@ NOW = datetime(2026, 11, 26, tzinfo=UTC)
 
 def requested() -> Customer:
     spec = CreateCustomer.model_validate(json.loads(EXAMPLE.read_text())["data"]).spec()
-    customer, emitted = Customer.request("c-1", "t-1", spec, NOW)
+    customer, emitted = Customer.request("c-1", "t-1", spec, {}, NOW)
     assert [type(e) for e in emitted] == [ev.CustomerRequested]
     return customer
 

@@ -4,11 +4,13 @@ Every transition is guarded on the current status, so a late or repeated event n
 saga backwards (it returns no events and changes nothing).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from customer_svc.domain.catalogue import Bundle
 from customer_svc.domain.did_ranges import Span, covered_by, remove
 from customer_svc.domain.editing import PendingUpdate, billing_changes, usage
 from customer_svc.domain.tasks import Task, TaskList, TaskStatus
@@ -75,15 +77,23 @@ class Customer:
     demo: bool = False
     pending_update: PendingUpdate | None = None
     did_operations: list[DidOperation] = field(default_factory=list)
+    sold_bundles: dict[str, Bundle] = field(default_factory=dict)
+    """The bundles as they were defined when sold: a later change of the SP's catalogue never alters them."""
+
+    def terms(self, catalogue: Mapping[str, Bundle]) -> dict[str, Bundle]:
+        """What an edit is checked against: the customer's own terms first, the catalogue for new bundles."""
+        return {**catalogue, **self.sold_bundles}
+
     steps: list[dict[str, Any]] = field(default_factory=list)
     tasks: TaskList = field(default_factory=TaskList)
 
     @classmethod
     def request(
-        cls, customer_id: str, task_id: str, spec: CustomerSpec, now: datetime
+        cls, customer_id: str, task_id: str, spec: CustomerSpec, catalogue: Mapping[str, Bundle], now: datetime
     ) -> tuple["Customer", list[Message]]:
         tasks = TaskList([Task.start(task_id, "create", now)])
         customer = cls(customer_id, spec.details.webid, spec, Status.PROVISIONING, now, tasks=tasks)
+        customer.sold_bundles = sold(spec, catalogue)
         customer.record(now, "customer record stored", "PROVISIONING")
         return customer, [ev.CustomerRequested(customer_id=customer_id, task_id=task_id, spec=spec)]
 
@@ -198,7 +208,12 @@ class Customer:
         return [ev.CustomerDeletionRequested(customer_id=self.customer_id, task_id=task_id)]
 
     def request_update(
-        self, task_id: str, after: CustomerSpec, violations: list[Violation], now: datetime
+        self,
+        task_id: str,
+        after: CustomerSpec,
+        violations: list[Violation],
+        catalogue: Mapping[str, Bundle],
+        now: datetime,
     ) -> list[Message]:
         """R22; R27 when the customer must confirm changes that affect its billing; R24: never in demo mode."""
         if self.demo:
@@ -208,7 +223,7 @@ class Customer:
         if violations:
             raise Rejected(violations)
         changes = billing_changes(self.spec, after)
-        self.pending_update = PendingUpdate(task_id, after, changes)
+        self.pending_update = PendingUpdate(task_id, after, changes, sold=sold(after, catalogue))
         self.tasks.append(Task.start(task_id, "update", now))
         if changes and self.spec.platform.confirm_billing_changes:
             self.status = Status.AWAITING_CONFIRMATION
@@ -237,6 +252,9 @@ class Customer:
         if self.status is not Status.UPDATING or pending is None:
             return []
         self.spec, self.status, self.pending_update = pending.after, Status.ACTIVE, None
+        self.sold_bundles = {
+            k: v for k, v in {**pending.sold, **self.sold_bundles}.items() if k in bundle_ids(self.spec)
+        }
         self.record(now, "edit applied on every platform", "ACTIVE")
         [task] = [t for t in self.tasks.pending("update") if t.task_id == pending.task_id]
         updated = ev.CustomerUpdated(
@@ -443,3 +461,11 @@ def placement(customer: Customer) -> list[str]:
 
 def describe(changes: list[BillingChange]) -> str:
     return ", ".join(f"{c.bundle_id} {c.before} -> {c.after}" for c in changes)
+
+
+def bundle_ids(spec: CustomerSpec) -> set[str]:
+    return {b.bundle_id for b in spec.service_bundles}
+
+
+def sold(spec: CustomerSpec, catalogue: Mapping[str, Bundle]) -> dict[str, Bundle]:
+    return {b: catalogue[b] for b in bundle_ids(spec) if b in catalogue}

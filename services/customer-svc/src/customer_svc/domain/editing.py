@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from customer_svc.domain.catalogue import Bundle
 from mmp_contracts import Violation
 from mmp_contracts.customer_spec import BillingChange, BundleUsage, CustomerChanges, CustomerSpec
 
@@ -13,6 +14,7 @@ class PendingUpdate:
     billing_changes: list[BillingChange] = field(default_factory=list)
     failure: str | None = None
     violations: list[Violation] = field(default_factory=list)
+    sold: dict[str, Bundle] = field(default_factory=dict)
 
 
 PLATFORM_FIELDS = ("dialing_privileges", "key_template_id", "welcome_mail_template_id", "confirm_billing_changes")
