@@ -1,12 +1,13 @@
 """Adding and removing DID ranges (R12): the owner's side of the flow platform-svc provisions."""
 
 from datetime import datetime
+from typing import Any
 
 from customer_svc.domain.customer import Customer, Rejected
 from customer_svc.domain.did_ranges import Span, uncovered
 from customer_svc.domain.rules import check_did_ranges
 from customer_svc.domain.tasks import Task
-from customer_svc.handlers import CustomerHandlers, now
+from customer_svc.handlers import CustomerHandlers, Resumer, now
 from mmp_contracts import CloudEvent, Message, Violation
 from mmp_contracts import events as ev
 from mmp_contracts.commands import AddDidRange, RemoveDidRange
@@ -20,6 +21,14 @@ class DidRangeHandlers:
     def __init__(self, customers: CustomerHandlers) -> None:
         self.customers = customers
         self.index = customers.store.did_index
+        for kind in (ADD, REMOVE):
+            customers.resumers[kind] = self._resumer(kind)
+
+    def _resumer(self, kind: str) -> Resumer:
+        async def resume(customer_id: str, payload: dict[str, Any], cause: Cause) -> Task | None:
+            return await self.change(customer_id, DidRange.model_validate(payload), kind, cause)
+
+        return resume
 
     async def add_did_range(self, command: AddDidRange, envelope: CloudEvent) -> None:
         await self.change(command.customer_id, command.did_range, ADD, Cause.of(envelope))
@@ -44,7 +53,8 @@ class DidRangeHandlers:
                 raise Rejected(shape)
             return current.request_did_change(task_id, kind, span, at)
 
-        task = await self.customers.request(customer_id, cause, kind, transition)
+        payload = did_range.model_dump()
+        task = await self.customers.request(customer_id, cause, kind, transition, payload, span)
         if task is not None and task.refused and span is not None and kind == ADD and holder is None:
             await self.index.release(group, customer_id, span)
         return task

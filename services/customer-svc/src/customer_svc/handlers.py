@@ -2,7 +2,7 @@
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -11,7 +11,8 @@ from customer_svc.domain.customer import Customer, Refused, Rejected, Status
 from customer_svc.domain.did_ranges import Span
 from customer_svc.domain.editing import apply_changes
 from customer_svc.domain.rules import validate_new_customer
-from customer_svc.domain.tasks import Task
+from customer_svc.domain.tasks import Task, TaskStatus
+from customer_svc.domain.waiting import CUSTOMER_WIDE, DID_CHANGES
 from customer_svc.store import CustomerStore, decision, from_document, to_document
 from mmp_contracts import CloudEvent, Message, Violation
 from mmp_contracts import events as ev
@@ -23,13 +24,24 @@ from mmp_contracts.commands import (
     RetryRollback,
     UpdateCustomer,
 )
-from mmp_contracts.customer_spec import CustomerSpec
+from mmp_contracts.customer_spec import CustomerChanges, CustomerSpec
 from mmp_servicekit.outbox import Cause, Decision
 from mmp_servicekit.store import DuplicateKeyError
 
 log = logging.getLogger(__name__)
 
 Transition = Callable[[Customer, str, datetime], list[Message]]
+Resumer = Callable[[str, dict[str, Any], Cause], Awaitable[object]]
+WAITABLE = (*CUSTOMER_WIDE, *DID_CHANGES)
+
+
+def refusing(reason: str) -> Transition:
+    def refuse(customer: Customer, task_id: str, at: datetime) -> list[Message]:
+        raise Refused(reason)
+
+    return refuse
+
+
 REQUESTS: dict[str, Transition] = {
     "retry-rollback": Customer.retry_rollback,
     "delete": Customer.request_deletion,
@@ -64,6 +76,15 @@ class CustomerHandlers:
     def __init__(self, store: CustomerStore, portal_url: str) -> None:
         self.store = store
         self.portal_url = portal_url
+        self.resumers: dict[str, Resumer] = {
+            "update": self._resume_update,
+            "delete": lambda customer_id, _, cause: self.request(customer_id, cause, "delete"),
+            "convert-to-demo": lambda customer_id, _, cause: self.request(customer_id, cause, "convert-to-demo"),
+        }
+
+    async def _resume_update(self, customer_id: str, payload: dict[str, Any], cause: Cause) -> Task | None:
+        changes = CustomerChanges.model_validate(payload["changes"])
+        return await self.update(UpdateCustomer(customer_id=customer_id, changes=changes), cause)
 
     async def create_customer(self, command: CreateCustomer, envelope: CloudEvent) -> None:
         await self.intake(command, Cause.of(envelope))
@@ -151,7 +172,8 @@ class CustomerHandlers:
             terms = customer.terms(catalogue)
             return customer.request_update(task_id, after, validate_new_customer(after, terms, groups), terms, at)
 
-        return await self.request(command.customer_id, cause, "update", edit)
+        payload = {"changes": command.changes.model_dump(mode="json", exclude_unset=True)}
+        return await self.request(command.customer_id, cause, "update", edit, payload)
 
     async def confirm_billing_change(self, command: ConfirmBillingChange, envelope: CloudEvent) -> None:
         def confirm(customer: Customer, task_id: str, at: datetime) -> list[Message]:
@@ -160,12 +182,21 @@ class CustomerHandlers:
         await self.request(command.customer_id, Cause.of(envelope), "confirm-billing-change", confirm)
 
     async def request(
-        self, customer_id: str, cause: Cause, kind: str, transition: Transition | None = None
+        self,
+        customer_id: str,
+        cause: Cause,
+        kind: str,
+        transition: Transition | None = None,
+        payload: dict[str, Any] | None = None,
+        span: Span | None = None,
     ) -> Task | None:
-        """A request on an existing customer; the task it leaves says how it went (or why it was refused)."""
+        """A request on an existing customer; the task it leaves says how it went (or why it was refused).
+        R25: one that depends on unfinished work waits for it (`payload` is what it needs to run later)."""
         task_id, transitions = cause.correlation_id, transition or REQUESTS[kind]
 
         def run(customer: Customer) -> list[Message]:
+            if kind in WAITABLE and customer.wait(task_id, kind, payload or {}, span, now()):
+                return []
             try:
                 return transitions(customer, task_id, now())
             except Rejected as rejection:
@@ -246,16 +277,34 @@ class CustomerHandlers:
         await self.apply(customer_id, Cause.of(envelope), lambda c: c.undo_reported(part, residue, detail, now()))
         await self._release_numbers_if_gone(customer_id)
 
+    async def resume_waiting(self, customer_id: str) -> None:
+        """R25: runs the requests whose awaited task finished, or refuses them if it failed."""
+        customer = await self.store.get(customer_id)
+        for queued, awaited in customer.ready_to_resume() if customer else ():
+            cause = Cause(correlation_id=queued.task_id, message_id=f"{queued.task_id}/after/{awaited.task_id}")
+            if awaited.status is TaskStatus.FAILED:
+                reason = f"it waited for task {awaited.task_id} ({awaited.kind}), which failed: {awaited.reason}"
+                await self.request(customer_id, cause, queued.kind, refusing(reason), queued.payload)
+            else:
+                await self.resumers[queued.kind](customer_id, queued.payload, cause)
+
     async def apply(self, customer_id: str, cause: Cause, transition: Callable[[Customer], list[Message]]) -> bool:
+        waiting = False
+
         def decide(doc: dict[str, Any]) -> Decision | None:
+            nonlocal waiting
             customer = from_document(doc)
+            waiting = bool(customer.queued)
             steps_before = len(customer.steps)
             emit = transition(customer)
             if not emit and len(customer.steps) == steps_before:
                 return None  # every change records a step: nothing recorded, the event did not apply here
             return decision(customer, emit)
 
-        return await self.store.customers.mutate(customer_id, cause, decide)
+        found = await self.store.customers.mutate(customer_id, cause, decide)
+        if waiting:
+            await self.resume_waiting(customer_id)
+        return found
 
     async def _get(self, customer_id: str) -> Customer:
         customer = await self.store.get(customer_id)

@@ -9,6 +9,7 @@ from customer_svc.domain.customer import Customer, DidOperation, Status
 from customer_svc.domain.did_ranges import Span
 from customer_svc.domain.editing import PendingUpdate
 from customer_svc.domain.tasks import Task, TaskList, TaskStatus
+from customer_svc.domain.waiting import QueuedRequest
 from mmp_contracts import Violation
 from mmp_contracts.customer_spec import BillingChange, CustomerSpec
 from mmp_servicekit.outbox import Aggregates, Decision
@@ -28,6 +29,7 @@ def to_document(customer: Customer) -> dict[str, Any]:
         "welcome_mail": customer.welcome_mail,
         "demo": customer.demo,
         "pending_update": pending_to_document(customer.pending_update),
+        "queued": [asdict(q) for q in customer.queued],
         "sold_bundles": {k: bundle_to_document(v) for k, v in customer.sold_bundles.items()},
         "did_operations": [
             {"task_id": op.task_id, "kind": op.kind, "range": list(op.span.text())} for op in customer.did_operations
@@ -54,6 +56,7 @@ def from_document(doc: dict[str, Any]) -> Customer:
         welcome_mail=doc["welcome_mail"],
         demo=doc.get("demo", False),
         pending_update=pending_from_document(doc.get("pending_update")),
+        queued=[QueuedRequest(**q) for q in doc.get("queued", ())],
         sold_bundles={k: bundle_from(v) for k, v in doc.get("sold_bundles", {}).items()},
         did_operations=[
             DidOperation(op["task_id"], op["kind"], Span.of(*op["range"])) for op in doc.get("did_operations", ())

@@ -34,6 +34,7 @@ def task_summary(task: Task) -> dict[str, Any]:
         "status": task.status.value,
         "reason": task.reason,
         "refused": task.refused,
+        "waiting_for": task.waiting_for,
         "violations": [v.model_dump() for v in task.violations],
         "created_at": task.created_at.isoformat(),
         "finished_at": task.finished_at.isoformat() if task.finished_at else None,

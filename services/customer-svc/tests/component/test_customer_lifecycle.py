@@ -43,12 +43,43 @@ async def test_r23_delete_asks_every_platform_then_frees_the_webid(service: Any)
     assert again.status_code == 202, "the WebID is free again"
 
 
-async def test_r23_deleting_a_customer_still_being_created_is_refused_with_a_reason(service: Any) -> None:
+async def test_r25_a_delete_asked_during_the_create_waits_for_it_then_runs(service: Any) -> None:
+    body = json.loads(EXAMPLE.read_text())["data"]
+    created = (await service.http.post("/api/v1/customers", json=body)).json()
+    customer_id = created["customer_id"]
+    deletion = await service.http.delete(f"/api/v1/customers/{customer_id}")
+    assert deletion.status_code == 202
+    assert deletion.json()["waiting_for"] == created["task_id"]
+    assert not service.events.of(ev.CustomerDeletionRequested)
+
+    await publish(service, ev.MiCollabTenantProvisioned(customer_id=customer_id, bundles=[]), topics.MICOLLAB_EVENTS)
+    requested = await service.events.wait_for(ev.CustomerDeletionRequested)
+    assert requested.task_id == deletion.json()["task_id"]
+
+
+async def test_r25_a_request_waiting_for_a_create_that_fails_is_refused_with_the_reason(service: Any) -> None:
     body = json.loads(EXAMPLE.read_text())["data"]
     customer_id = (await service.http.post("/api/v1/customers", json=body)).json()["customer_id"]
-    response = await service.http.delete(f"/api/v1/customers/{customer_id}")
-    assert response.status_code == 409
-    assert "PROVISIONING" in response.json()["detail"]
+    edit = await service.http.patch(f"/api/v1/customers/{customer_id}", json={"hotdesk_devices": ["6920"]})
+    assert edit.status_code == 202
+    failed = ev.PlatformAssignmentFailed(customer_id=customer_id, reason="MiVB unreachable")
+    await publish(service, failed, topics.PLATFORM_EVENTS)
+    task = (await service.http.get(f"/api/v1/tasks/{edit.json()['task_id']}")).json()
+    assert task["status"] == "FAILED"
+    assert "which failed: MiVB unreachable" in task["reason"]
+
+
+async def test_r25_independent_requests_are_not_held_up(service: Any) -> None:
+    customer_id = await active_customer(service)
+    edit = await service.http.patch(f"/api/v1/customers/{customer_id}", json={"hotdesk_devices": ["6920"]})
+    assert edit.json()["waiting_for"] is None
+    did = await service.http.post(
+        f"/api/v1/customers/{customer_id}/did-ranges", json={"start": "6135929000", "end": "6135929009"}
+    )
+    assert did.status_code == 202
+    assert did.json()["waiting_for"] is None, "a DID range does not wait for an edit of the customer"
+    second_edit = await service.http.patch(f"/api/v1/customers/{customer_id}", json={"hotdesk_devices": []})
+    assert second_edit.json()["waiting_for"] == edit.json()["task_id"], "a second edit waits for the first"
 
 
 async def test_r24_the_maintenance_command_converts_and_a_demo_delete_lists_the_residue(service: Any) -> None:

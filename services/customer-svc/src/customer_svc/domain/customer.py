@@ -14,6 +14,7 @@ from customer_svc.domain.catalogue import Bundle
 from customer_svc.domain.did_ranges import Span, covered_by, remove
 from customer_svc.domain.editing import PendingUpdate, billing_changes, usage
 from customer_svc.domain.tasks import Task, TaskList, TaskStatus
+from customer_svc.domain.waiting import QueuedRequest, blocker
 from mmp_contracts import Message, Violation
 from mmp_contracts import events as ev
 from mmp_contracts.customer_spec import BillingChange, CustomerSpec, DidRange
@@ -78,6 +79,8 @@ class Customer:
     pending_update: PendingUpdate | None = None
     did_operations: list[DidOperation] = field(default_factory=list)
     sold_bundles: dict[str, Bundle] = field(default_factory=dict)
+    queued: list[QueuedRequest] = field(default_factory=list)
+    """R25: requests waiting for an unfinished task of this customer."""
     """The bundles as they were defined when sold: a later change of the SP's catalogue never alters them."""
 
     def terms(self, catalogue: Mapping[str, Bundle]) -> dict[str, Bundle]:
@@ -188,7 +191,7 @@ class Customer:
             raise Refused(f"only a ROLLBACK_FAILED customer can retry its rollback; this one is {self.status}")
         self.status = Status.ROLLING_BACK
         self.awaiting_undo = ["platform", "micollab"]
-        self.tasks.append(Task.start(task_id, "retry-rollback", now))
+        self.tasks.start(task_id, "retry-rollback", now)
         self.record(now, "rollback retried", "ROLLING_BACK")
         return [ev.RollbackRetryRequested(customer_id=self.customer_id, task_id=task_id)]
 
@@ -198,7 +201,7 @@ class Customer:
             raise Refused(f"the customer is {self.status}: its running task must finish first")
         if self.status is Status.DELETED:
             raise Refused("the customer is already deleted")
-        self.tasks.append(Task.start(task_id, "delete", now))
+        self.tasks.start(task_id, "delete", now)
         if self.demo or self.status in (Status.FAILED, Status.REJECTED):
             self.residue = {"platforms": placement(self)} if self.demo else {}
             return self._conclude_deletion(now)
@@ -224,7 +227,7 @@ class Customer:
             raise Rejected(violations)
         changes = billing_changes(self.spec, after)
         self.pending_update = PendingUpdate(task_id, after, changes, sold=sold(after, catalogue))
-        self.tasks.append(Task.start(task_id, "update", now))
+        self.tasks.start(task_id, "update", now)
         if changes and self.spec.platform.confirm_billing_changes:
             self.status = Status.AWAITING_CONFIRMATION
             self.record(now, "edit waits for the customer's confirmation", describe(changes))
@@ -239,8 +242,7 @@ class Customer:
         pending = self.pending_update
         if self.status is not Status.AWAITING_CONFIRMATION or pending is None or pending.task_id != edit_task_id:
             raise Refused("no edit of this customer waits for that confirmation")
-        answer = Task.start(task_id, "confirm-billing-change", now)
-        self.tasks.append(answer)
+        answer = self.tasks.start(task_id, "confirm-billing-change", now)
         answered = self.tasks.close(self.customer_id, answer, now)
         if accept:
             self.record(now, "billing change confirmed", describe(pending.billing_changes))
@@ -251,7 +253,9 @@ class Customer:
         pending = self.pending_update
         if self.status is not Status.UPDATING or pending is None:
             return []
-        self.spec, self.status, self.pending_update = pending.after, Status.ACTIVE, None
+        # DID ranges change by their own tasks meanwhile (R25): the edit never touches them
+        after = pending.after.model_copy(update={"did_ranges": self.spec.did_ranges})
+        self.spec, self.status, self.pending_update = after, Status.ACTIVE, None
         self.sold_bundles = {
             k: v for k, v in {**pending.sold, **self.sold_bundles}.items() if k in bundle_ids(self.spec)
         }
@@ -312,8 +316,8 @@ class Customer:
 
     def request_did_change(self, task_id: str, kind: str, span: Span, now: datetime) -> list[Message]:
         """R12: add a range no one else on the group holds (checked by the index), or remove held numbers."""
-        if self.demo or self.status is not Status.ACTIVE:
-            raise Refused("DID ranges change only on an ACTIVE customer that is not in demo mode")
+        if self.demo or self.status not in (Status.ACTIVE, Status.UPDATING, Status.AWAITING_CONFIRMATION):
+            raise Refused(f"DID ranges change only on a live customer not in demo mode; this one is {self.status}")
         held = self.did_spans()
         start, end = span.text()
         field_ = "did_range"
@@ -325,7 +329,7 @@ class Customer:
             raise Rejected(
                 [Violation(field=field_, rule="R12", message=f"the customer does not hold all of {start}-{end}")]
             )
-        self.tasks.append(Task.start(task_id, kind, now))
+        self.tasks.start(task_id, kind, now)
         self.did_operations.append(DidOperation(task_id, kind, span))
         did_range = DidRange(start=start, end=end)
         group = self.spec.platform.platform_group_id
@@ -366,6 +370,24 @@ class Customer:
         )
         return [done, *self.tasks.close(self.customer_id, task, now)]
 
+    def wait(self, task_id: str, kind: str, payload: dict[str, Any], span: Span | None, now: datetime) -> bool:
+        """R25: queues the request behind the unfinished task it depends on; False when it can run now."""
+        pending_spans = {op.task_id: op.span for op in self.did_operations}
+        blocking = blocker(self.tasks, kind, span, pending_spans)
+        if blocking is None:
+            self.queued = [q for q in self.queued if q.task_id != task_id]
+            return False
+        if not any(q.task_id == task_id for q in self.queued):
+            self.queued.append(QueuedRequest(task_id, kind, payload, blocking.task_id))
+            self.tasks.start(task_id, kind, now, waiting_for=blocking.task_id)
+            self.record(now, f"{kind} waits", f"for task {blocking.task_id} ({blocking.kind})")
+        return True
+
+    def ready_to_resume(self) -> list[tuple[QueuedRequest, Task]]:
+        """Queued requests whose task finished: each with that task, to run it or to refuse it."""
+        finished = {t.task_id: t for t in self.tasks if t.status is not TaskStatus.PENDING}
+        return [(q, finished[q.waiting_for]) for q in self.queued if q.waiting_for in finished]
+
     def did_spans(self) -> list[Span]:
         return sorted(Span.of(r.start, r.end) for r in self.spec.did_ranges)
 
@@ -375,8 +397,7 @@ class Customer:
             reason = "already in demo mode" if self.demo else f"only an ACTIVE customer, this one is {self.status}"
             raise Refused(f"cannot convert to demo mode: {reason}")
         self.demo = True
-        task = Task.start(task_id, "convert-to-demo", now)
-        self.tasks.append(task)
+        task = self.tasks.start(task_id, "convert-to-demo", now)
         self.record(now, "converted to demo mode", "edits and logins disabled; it can only be deleted")
         converted = ev.CustomerConvertedToDemo(customer_id=self.customer_id, task_id=task_id, webid=self.webid)
         return [converted, *self.tasks.close(self.customer_id, task, now)]
@@ -390,8 +411,7 @@ class Customer:
         violations: list[Violation] = (),  # type: ignore[assignment]
     ) -> list[Message]:
         """Records a request that could not run, so its task says why (and which rules it broke)."""
-        task = Task.start(task_id, kind, now, list(violations))
-        self.tasks.append(task)
+        task = self.tasks.start(task_id, kind, now, violations)
         return self.tasks.close(self.customer_id, task, now, reason, refused=True)
 
     def _conclude_deletion(self, now: datetime) -> list[Message]:

@@ -26,6 +26,8 @@ class Task:
     refused: bool = False
     """Failed before it started: the request did not apply to the customer as it was."""
     violations: tuple[Violation, ...] = ()
+    waiting_for: str | None = None
+    """R25: the unfinished task this one waits for before it runs."""
 
     @classmethod
     def start(cls, task_id: str, kind: str, now: datetime, violations: Sequence[Violation] = ()) -> "Task":
@@ -40,8 +42,27 @@ class Task:
 class TaskList(list[Task]):
     """A customer's tasks; closing one says so on customer.events (TaskCompleted / TaskFailed)."""
 
+    def start(
+        self,
+        task_id: str,
+        kind: str,
+        now: datetime,
+        violations: Sequence[Violation] = (),
+        waiting_for: str | None = None,
+    ) -> Task:
+        """Starts a task, or resumes the one of that id that waited (R25), keeping when it was asked for."""
+        task = Task.start(task_id, kind, now, violations)
+        for index, existing in enumerate(self):
+            if existing.task_id == task_id:
+                task = replace(task, created_at=existing.created_at)
+                self[index] = replace(task, waiting_for=waiting_for)
+                return self[index]
+        self.append(replace(task, waiting_for=waiting_for))
+        return self[-1]
+
     def pending(self, kind: str | None = None) -> list[Task]:
-        return [t for t in self if t.status is TaskStatus.PENDING and kind in (None, t.kind)]
+        """Tasks under way (not those still waiting for another, R25)."""
+        return [t for t in self if t.status is TaskStatus.PENDING and t.waiting_for is None and kind in (None, t.kind)]
 
     def close(
         self, customer_id: str, task: Task, now: datetime, reason: str | None = None, refused: bool = False
