@@ -1,6 +1,6 @@
 """The customer's state and what every part of its behaviour shares: statuses, refusals, tasks, waits."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
