@@ -10,6 +10,8 @@ from mmp_servicekit.runtime import Runtime
 from mmp_servicekit.settings import ServiceSettings
 from platform_svc import api, messaging
 from platform_svc.blueprints import BlueprintCatalogue
+from platform_svc.dids import DidRangeHandlers
+from platform_svc.editing import EditHandlers
 from platform_svc.handlers import AssignmentHandlers
 from platform_svc.key_templates import KeyTemplateCatalogue
 from platform_svc.periodic import Periodic
@@ -57,7 +59,8 @@ def build(
     key_templates = KeyTemplateCatalogue(store)
     runtime.on_start.append(key_templates.seed)  # before the broker starts consuming (R15 needs it)
     handlers = AssignmentHandlers(store, PlatformWork(platforms, store))
-    messaging.register(runtime, handlers)
+    edits = EditHandlers(store, platforms, handlers.writer)
+    messaging.register(runtime, handlers, edits, DidRangeHandlers(store, platforms, handlers.writer))
     pm_client = PmClient(http)
     manager = PlatformManager(store, pm_client, SecretBox.from_setting(settings.secrets_key), runtime.metrics.registry)
     refresher = GroupRefresher(store, platforms)

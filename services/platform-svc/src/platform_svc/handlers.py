@@ -1,4 +1,5 @@
-"""Use cases of the create saga: each ends in ONE write of the assignment and the events it causes."""
+"""Use cases of the create saga and of the release (rollback retry, deletion): each ends in ONE write of
+the assignment and the events it causes."""
 
 import logging
 from typing import Any
@@ -7,24 +8,25 @@ from mmp_contracts import CloudEvent, Message
 from mmp_contracts.events import (
     CustomerRequested,
     MiCollabProvisioningFailed,
-    MiCollabTarget,
     PlatformAssigned,
     PlatformAssignmentFailed,
     PlatformReleased,
     PlatformReleaseFailed,
-    RollbackRetryRequested,
+    ReleaseRequested,
 )
-from mmp_servicekit.outbox import Cause, ConcurrentWrites, already_applied
+from mmp_servicekit.outbox import Cause, already_applied
 from platform_svc.domain.assignment import (
     State,
-    Step,
+    held_steps,
     holds_platform_work,
     may_release_after_micollab_failure,
     residue,
+    state_fields,
 )
-from platform_svc.domain.configuration import key_template_copies
+from platform_svc.domain.configuration import key_template_copies, micollab_target, mivb_tenant_body
 from platform_svc.store import PlatformStore
 from platform_svc.work import Accepted, PlatformWork, Rejected
+from platform_svc.writes import AssignmentWriter
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,7 @@ class AssignmentHandlers:
     def __init__(self, store: PlatformStore, work: PlatformWork) -> None:
         self.store = store
         self.work = work
+        self.writer = AssignmentWriter(store)
 
     async def customer_requested(self, event: CustomerRequested, envelope: CloudEvent) -> None:
         if await self.store.assignment(event.customer_id) is not None:
@@ -46,7 +49,7 @@ class AssignmentHandlers:
         decision = await self.work.check(customer_id, event.spec)
         if isinstance(decision, Rejected):  # nothing was done anywhere
             violations = [v.model_dump() for v in decision.violations]
-            doc = {**base, **_state(State.FAILED, []), "reason": decision.reason, "violations": violations}
+            doc = {**base, **state_fields(State.FAILED, []), "reason": decision.reason, "violations": violations}
             failed = PlatformAssignmentFailed(
                 customer_id=customer_id, reason=decision.reason, violations=decision.violations
             )
@@ -58,13 +61,16 @@ class AssignmentHandlers:
             for warning in warnings:
                 log.warning("customer %s: %s", customer_id, warning)
             copies = key_template_copies(decision.key_templates)  # R15: the customer's own copy
-            doc = {**base, **_state(State.ASSIGNED, held), "warnings": warnings, "key_templates": copies}
+            # What the MiVB tenant holds: an edit puts it back from here when it must (R22).
+            body = mivb_tenant_body(event.spec, decision.time_zone.apply_zone, decision.key_templates)
+            doc = {**base, **state_fields(State.ASSIGNED, held), "warnings": warnings, "key_templates": copies}
+            doc |= {"mivb_body": body}
             await self.store.assignments.insert(doc, cause, [_assigned(event, decision)])
             return
         # R20: a failed step undoes every step already done; what cannot be undone is residue (R21).
         undone = await self.work.undo(customer_id, held)
         reason = _with_rollback(failure, undone.problems)
-        doc = {**base, **_state(State.RESIDUE if undone.held else State.FAILED, undone.held), "reason": reason}
+        doc = {**base, **state_fields(State.RESIDUE if undone.held else State.FAILED, undone.held), "reason": reason}
         failed = PlatformAssignmentFailed(customer_id=customer_id, reason=reason, residue=residue(undone.held))
         await self.store.assignments.insert(doc, cause, [failed])
 
@@ -75,40 +81,29 @@ class AssignmentHandlers:
             return  # late, duplicate or not ours to undo: never move the assignment backwards
         await self._release(doc, cause)
 
-    async def rollback_retry_requested(self, event: RollbackRetryRequested, envelope: CloudEvent) -> None:
+    async def release_requested(self, event: ReleaseRequested, envelope: CloudEvent) -> None:
+        """A rollback retry (R21) or a deletion (R23): everything held goes, or what stays is residue,
+        and the assignment stays RESIDUE so that the next request tries again."""
         cause = Cause.of(envelope)
         doc = await self.store.assignment(event.customer_id)
         released = PlatformReleased(customer_id=event.customer_id)
-        if doc is None:
-            # Nothing was ever held here; the document is created to carry the answer's outbox.
-            base = {"_id": event.customer_id, "platform_group_id": None, "task_id": event.task_id}
-            await self.store.assignments.insert({**base, **_state(State.RELEASED, [])}, cause, [released])
-        elif already_applied(doc, cause):
+        if already_applied(doc, cause):
             return
-        elif holds_platform_work(State(doc["state"])):
-            await self._release(doc, cause)  # R21: the SP retries the rollback
-        else:
-            await self._write(doc, {}, cause, [released])  # nothing held: the customer saga can conclude
+        if doc is not None and holds_platform_work(State(doc["state"])):
+            await self._release(doc, cause)
+        else:  # nothing held (never, or no more): the customer's saga can conclude
+            await self.writer.answer(event.customer_id, event.task_id, doc, {}, cause, [released])
 
     async def _release(self, doc: dict[str, Any], cause: Cause) -> None:
         customer_id = doc["_id"]
-        undone = await self.work.undo(customer_id, [Step.from_doc(step) for step in doc["held"]])
+        undone = await self.work.undo(customer_id, held_steps(doc))
         if undone.held:
             reason = "rollback incomplete: " + "; ".join(undone.problems)
-            changes: dict[str, Any] = {**_state(State.RESIDUE, undone.held), "reason": reason}
+            changes: dict[str, Any] = {**state_fields(State.RESIDUE, undone.held), "reason": reason}
             emit: Message = PlatformReleaseFailed(customer_id=customer_id, reason=reason, residue=residue(undone.held))
         else:
-            changes, emit = _state(State.RELEASED, []), PlatformReleased(customer_id=customer_id)
-        await self._write(doc, changes, cause, [emit])
-
-    async def _write(self, doc: dict[str, Any], changes: dict[str, Any], cause: Cause, emit: list[Message]) -> None:
-        if not await self.store.assignments.update(doc["_id"], doc["version"], changes, cause, emit):
-            # The router retries the message: it reloads and decides again; the undo calls are idempotent.
-            raise ConcurrentWrites(f"assignment {doc['_id']} changed while it was being released")
-
-
-def _state(state: State, held: list[Step]) -> dict[str, Any]:
-    return {"state": state.value, "held": [step.to_doc() for step in held], "residue": residue(held)}
+            changes, emit = state_fields(State.RELEASED, []), PlatformReleased(customer_id=customer_id)
+        await self.writer.update(doc, changes, cause, [emit])
 
 
 def _with_rollback(failure: str, problems: list[str]) -> str:
@@ -116,13 +111,7 @@ def _with_rollback(failure: str, problems: list[str]) -> str:
 
 
 def _assigned(event: CustomerRequested, accepted: Accepted) -> PlatformAssigned:
-    # The versions the platforms report now, fresher than the copy taken when the group was registered.
-    target = MiCollabTarget(
-        url=accepted.group.micollab.url,
-        version=accepted.micollab.version,
-        rest_api_scripts=bool(accepted.micollab.rest_api_scripts),
-        mivb_version=accepted.mivb.version,
-    )
+    target = micollab_target(accepted.group.micollab.url, accepted.micollab, accepted.mivb)
     return PlatformAssigned(
         customer_id=event.customer_id, platform_group_id=accepted.group.id, spec=event.spec, micollab=target
     )

@@ -161,6 +161,11 @@ class Harness:
         return str(uuid.uuid4())
 
     @staticmethod
+    def customer_spec(**spec_changes: Any) -> CustomerSpec:
+        """The test customer's spec (see `spec` below), for tests that build their own messages."""
+        return spec(**spec_changes)
+
+    @staticmethod
     def requested(customer_id: str, **spec_changes: Any) -> CustomerRequested:
         return CustomerRequested(customer_id=customer_id, task_id=f"task-{customer_id}", spec=spec(**spec_changes))
 

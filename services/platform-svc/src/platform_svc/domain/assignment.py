@@ -5,7 +5,7 @@ from the document alone (R20, R21). Undo runs in the reverse order of creation; 
 SIP user) goes away with its parent (tenant, MBG customer), so only parents are deleted.
 """
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
@@ -87,6 +87,29 @@ def _describe(step: Step) -> str:
             return f"MBG customer {step.target} at {step.url}"
         case _:
             return f"MBG SIP user {step.target} at {step.url}"
+
+
+def held_steps(doc: Mapping[str, Any]) -> list[Step]:
+    return [Step.from_doc(step) for step in doc.get("held", [])]
+
+
+def state_fields(state: State, held: Sequence[Step]) -> dict[str, Any]:
+    """The assignment's state, what it holds and the residue that follows from it: always written together."""
+    return {"state": state.value, "held": [step.to_doc() for step in held], "residue": residue(held)}
+
+
+def tenant_step(held: Sequence[Step]) -> Step | None:
+    return next((step for step in held if step.kind is Kind.MIVB_TENANT), None)
+
+
+def may_change(state: State | None) -> bool:
+    """Edits (R22) and DID range changes (R12) apply only to a customer whose platform work is in place."""
+    return state is State.ASSIGNED
+
+
+def not_in_place(customer_id: str, state: State | None) -> str:
+    held = "has no platform assignment" if state is None else f"is not in place on its platforms ({state.value})"
+    return f"customer {customer_id} {held}"
 
 
 def may_release_after_micollab_failure(state: State) -> bool:

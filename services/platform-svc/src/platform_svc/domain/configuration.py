@@ -4,8 +4,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from mmp_contracts.customer_spec import CustomerSpec
+from mmp_contracts.events import MiCollabTarget
 from platform_svc.domain.assignment import Kind, Step
-from platform_svc.domain.groups import Mbg, PlatformGroup
+from platform_svc.domain.groups import Mbg, PlatformGroup, SystemInfo
 from platform_svc.domain.key_templates import KeyTemplate
 
 
@@ -53,3 +54,11 @@ def sip_user_body(spec: CustomerSpec) -> dict[str, Any]:
     # No credential here: the SIP password is set on the device side, never carried by us.
     user = spec.first_user
     return {"display_name": f"{user.first_name} {user.last_name}", "email": user.email}
+
+
+def micollab_target(url: str, micollab: SystemInfo, mivb: SystemInfo) -> MiCollabTarget:
+    """For micollab-svc's gates (R16-R19): the versions the platforms report now, fresher than the
+    copy taken when the group was registered."""
+    return MiCollabTarget(
+        url=url, version=micollab.version, rest_api_scripts=bool(micollab.rest_api_scripts), mivb_version=mivb.version
+    )
