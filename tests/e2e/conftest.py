@@ -44,7 +44,7 @@ def transcript() -> list[str]:
 @pytest.fixture(scope="session")
 def secrets_used(stack_config: StackConfig) -> list[str]:
     """Every secret value the run handles; tests that make new ones add them."""
-    return [stack_config.pm_password, stack_config.secrets_key]
+    return [stack_config.pm_password, stack_config.secrets_key, stack_config.token_secret]
 
 
 @pytest.fixture
