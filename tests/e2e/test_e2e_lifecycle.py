@@ -183,3 +183,38 @@ async def test_a_customer_admin_reaches_only_its_own_customer(client: MmpClient)
     assert (await client.http.get(api(client, f"/customers/{theirs}"), headers=headers)).status_code == 404
     platform = client.config.service_urls["platform-svc"]
     assert (await client.http.get(f"{platform}/api/v1/platform-groups", headers=headers)).status_code == 403
+
+
+async def test_r25_a_delete_asked_while_the_customer_is_created_waits_then_runs(client: MmpClient) -> None:
+    data = unique_customer()
+    await client.inject("micollab", latency_ms=1000)
+    created = await client.create_customer(data)
+    customer_id = created.json()["customer_id"]
+    deletion = await client.http.delete(api(client, f"/customers/{customer_id}"))
+    assert deletion.status_code == 202
+    assert deletion.json()["waiting_for"] == created.json()["task_id"]
+    await client.clear_faults()
+    assert (await client.wait_for_task(created.json()["task_id"]))["status"] == "COMPLETED"
+    assert (await client.wait_for_task(deletion.json()["task_id"]))["status"] == "COMPLETED"
+    assert await client.residue_of(customer_id) == []
+
+
+async def test_r15_a_customer_keeps_its_copy_of_a_key_template_the_sp_edits_later(client: MmpClient) -> None:
+    platform = client.config.service_urls["platform-svc"]
+    template = (await client.http.get(f"{platform}/api/v1/key-templates/kt-standard-6930")).json()
+    customer_id = await active(client, unique_customer())
+    copied = (await client.simulator_state("mivb"))["tenants"][customer_id]["key_templates"]
+    edited = {
+        "name": template["name"],
+        "phone_model": template["phone_model"],
+        "keys": [{"position": 1, "function": "speed-dial", "label": "Reception"}],
+    }
+    assert (await client.http.put(f"{platform}/api/v1/key-templates/kt-standard-6930", json=edited)).status_code == 200
+    try:
+        assert (await client.simulator_state("mivb"))["tenants"][customer_id]["key_templates"] == copied
+        newcomer = await active(client, unique_customer())
+        newer = (await client.simulator_state("mivb"))["tenants"][newcomer]["key_templates"]
+        assert newer[0]["keys"] == edited["keys"]
+    finally:
+        original = {k: template[k] for k in ("name", "phone_model", "keys")}
+        await client.http.put(f"{platform}/api/v1/key-templates/kt-standard-6930", json=original)

@@ -10,7 +10,7 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from mmp_devstack import bench, demo
+from mmp_devstack import bench, bench_dids, demo
 from mmp_devstack.client import MmpClient
 from mmp_devstack.config import StackConfig
 from mmp_devstack.stack import Stack
@@ -94,6 +94,7 @@ def main() -> None:
         if name == "bench":
             sub.add_argument("--customers", type=int, default=200)
             sub.add_argument("--concurrency", type=int, default=16)
+    commands.add_parser("bench-dids", help="time the DID overlap check with 1,000 and 100,000 ranges held")
     token = commands.add_parser("customer-token", help="mint a customer-admin token for one customer")
     token.add_argument("customer_id")
     token.add_argument("--hours", type=int, default=24)
@@ -102,6 +103,9 @@ def main() -> None:
         stale = Path(os.environ.get("MMP_WORKDIR", ".mmp")) / "stack.env"
         stale.unlink(missing_ok=True)  # a new stack has new secrets
     config = StackConfig.from_environment()
+    if args.command == "bench-dids":
+        bench_dids.main()
+        return
     if args.command == "customer-token":
         print(mint_customer_token(config.token_secret, args.customer_id, args.hours * 3600))
         return
