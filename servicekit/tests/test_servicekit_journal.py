@@ -53,3 +53,13 @@ async def test_unique_indexes_still_hold_after_replay(tmp_path: Path) -> None:
     await again.create_index("webid", unique=True, sparse=True)
     with pytest.raises(DuplicateKeyError):
         await again.insert_one({"_id": "b", "webid": "w"})
+
+
+async def test_a_lookup_by_id_matches_what_a_scan_would(tmp_path: Path) -> None:
+    things = open_database(None, "lookups")["things"]
+    await things.insert_one({"_id": "a", "version": 2})
+    assert await things.find_one({"_id": "a", "version": 2}) == {"_id": "a", "version": 2}
+    assert await things.find_one({"_id": "a", "version": 1}) is None
+    assert await things.find_one({"_id": "b"}) is None
+    assert (await things.update_one({"_id": "a", "version": 1}, {"$set": {"x": 1}})).modified_count == 0
+    assert (await things.update_one({"_id": "a", "version": 2}, {"$set": {"x": 1}})).modified_count == 1

@@ -20,6 +20,9 @@ def open_database(mongo_url: str | None, name: str, store_dir: Path | None = Non
         from pymongo import AsyncMongoClient
 
         return AsyncMongoClient(mongo_url, tz_aware=True)[name]
+    from mmp_servicekit.embedded import look_up_by_id
+
+    look_up_by_id()
     if store_dir:
         from mmp_servicekit.journal import open_journaled
 
