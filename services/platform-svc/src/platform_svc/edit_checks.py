@@ -4,7 +4,6 @@ R4 and R11 concern only a create (the hunt group was there, the first user is no
 are micollab-svc's, which gets the live versions with PlatformUpdated.
 """
 
-import asyncio
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,11 +14,10 @@ from mmp_contracts.events import MiCollabTarget
 from platform_svc.domain import rules
 from platform_svc.domain.configuration import micollab_target, mivb_tenant_body
 from platform_svc.domain.edit import copies_held, templates_to_copy
-from platform_svc.domain.groups import SystemInfo
 from platform_svc.domain.key_templates import KeyTemplate, check_r15_templates_exist, customer_copies
 from platform_svc.platforms import Platforms
 from platform_svc.store import PlatformStore
-from platform_svc.work import Rejected
+from platform_svc.work import Rejected, reach_group
 
 log = logging.getLogger(__name__)
 
@@ -41,15 +39,10 @@ class EditChecks:
 
     async def check(self, doc: dict[str, Any], before: CustomerSpec, after: CustomerSpec) -> EditAccepted | Rejected:
         """R1, R5, R9, R14, R15 in that order; the first that fails ends it, before anything is changed."""
-        group_id = doc["platform_group_id"]
-        group = await self.store.group(group_id)
-        if (unknown := rules.check_r1_group_registered(group_id, group)) or group is None:
-            return Rejected([unknown] if unknown else [])
-        mivb, micollab = await asyncio.gather(
-            self.platforms.probe("MiVB", group.mivb.url), self.platforms.probe("MiCollab", group.micollab.url)
-        )
-        if not (isinstance(mivb, SystemInfo) and isinstance(micollab, SystemInfo)):
-            return Rejected(rules.check_r5_live_connection(group, mivb, micollab))
+        reached = await reach_group(self.platforms, self.store, doc["platform_group_id"])
+        if isinstance(reached, Rejected):
+            return reached
+        group, mivb, micollab = reached.group, reached.mivb, reached.micollab
         zone = rules.check_r9_time_zone(mivb.version, after.time_zone.zone)
         if zone.violation:
             return Rejected([zone.violation])

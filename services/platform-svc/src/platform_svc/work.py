@@ -45,6 +45,26 @@ class Rejected:
 
 
 @dataclass(frozen=True)
+class Reached:
+    group: PlatformGroup
+    mivb: SystemInfo
+    micollab: SystemInfo
+
+
+async def reach_group(platforms: Platforms, store: PlatformStore, group_id: str) -> Reached | Rejected:
+    """R1: the group is registered; R5: its MiVB and MiCollab answer now, with their versions."""
+    group = await store.group(group_id)
+    if (unknown := rules.check_r1_group_registered(group_id, group)) or group is None:
+        return Rejected([unknown] if unknown else [])
+    mivb, micollab = await asyncio.gather(
+        platforms.probe("MiVB", group.mivb.url), platforms.probe("MiCollab", group.micollab.url)
+    )
+    if not (isinstance(mivb, SystemInfo) and isinstance(micollab, SystemInfo)):
+        return Rejected(rules.check_r5_live_connection(group, mivb, micollab))
+    return Reached(group, mivb, micollab)
+
+
+@dataclass(frozen=True)
 class Undone:
     held: list[Step]
     """What is still held after the undo: empty when everything is gone."""
@@ -58,15 +78,10 @@ class PlatformWork:
 
     async def check(self, customer_id: str, spec: CustomerSpec) -> Accepted | Rejected:
         """R1, R5, R4, R9, R14, R15, R11 in that order; only the last (the username claim) writes anything."""
-        group_id = spec.platform.platform_group_id
-        group = await self.store.group(group_id)
-        if (unknown := rules.check_r1_group_registered(group_id, group)) or group is None:
-            return Rejected([unknown] if unknown else [])
-        mivb, micollab = await asyncio.gather(
-            self.platforms.probe("MiVB", group.mivb.url), self.platforms.probe("MiCollab", group.micollab.url)
-        )
-        if not (isinstance(mivb, SystemInfo) and isinstance(micollab, SystemInfo)):
-            return Rejected(rules.check_r5_live_connection(group, mivb, micollab))
+        reached = await reach_group(self.platforms, self.store, spec.platform.platform_group_id)
+        if isinstance(reached, Rejected):
+            return reached
+        group, mivb, micollab = reached.group, reached.mivb, reached.micollab
         try:
             hunt_groups = await self.platforms.hunt_groups(group.mivb.url)
         except PlatformCallFailed as failure:
