@@ -218,3 +218,32 @@ async def test_r15_a_customer_keeps_its_copy_of_a_key_template_the_sp_edits_late
     finally:
         original = {k: template[k] for k in ("name", "phone_model", "keys")}
         await client.http.put(f"{platform}/api/v1/key-templates/kt-standard-6930", json=original)
+
+
+async def test_r12_a_removal_the_mivb_refuses_changes_nothing(client: MmpClient) -> None:
+    data = unique_customer()
+    customer_id = await active(client, data)
+    before = (await client.simulator_state("mivb"))["tenants"][customer_id]["dids"]
+    first = int(data["did_ranges"][0]["start"])
+    await client.inject("mivb", down=True)
+    response = await client.http.post(
+        api(client, f"/customers/{customer_id}/did-ranges/remove"), json={"start": str(first), "end": str(first + 4)}
+    )
+    task = await client.wait_for_task(response.json()["task_id"])
+    await client.clear_faults()
+    assert task["status"] == "FAILED"
+    assert (await client.simulator_state("mivb"))["tenants"][customer_id]["dids"] == before
+    ranges = (await client.http.get(api(client, f"/customers/{customer_id}/did-ranges"))).json()["items"]
+    assert ranges == data["did_ranges"]
+
+
+async def test_r11_a_sip_username_taken_on_the_shared_mbg_is_refused_naming_the_clash(client: MmpClient) -> None:
+    first = unique_customer()
+    await active(client, first)
+    second = unique_customer()
+    second["first_user"]["username"] = first["first_user"]["username"]
+    accepted = await client.create_customer(second)
+    record = await client.wait_for_customer(accepted.json()["customer_id"])
+    assert record["status"] == "FAILED"
+    assert [(v["field"], v["rule"]) for v in record["violations"]] == [("first_user.username", "R11")]
+    assert await client.residue_of(record["customer_id"]) == []
