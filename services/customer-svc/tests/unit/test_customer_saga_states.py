@@ -131,3 +131,14 @@ def test_r24_demo_mode_is_one_way_and_deletes_only_our_records_reporting_the_res
 def test_r24_only_an_active_customer_converts() -> None:
     with pytest.raises(Refused, match="only an ACTIVE customer"):
         requested().convert_to_demo("t-demo", NOW)
+
+
+def test_r28_usage_per_bundle_is_allocated_and_used() -> None:
+    customer = requested()
+    emitted = customer.micollab_provisioned(["standard-ipt", "entry-ucc"], "https://portal", NOW)
+    activated = emitted[0]
+    assert isinstance(activated, ev.CustomerActivated)
+    assert [(u.bundle_id, u.allocated, u.used) for u in activated.usage] == [
+        ("standard-ipt", 20, 1),
+        ("entry-ucc", 5, 0),
+    ]
