@@ -19,7 +19,7 @@ from faststream.kafka import TestKafkaBroker
 
 from mmp_contracts import Message, topics
 from mmp_contracts.customer_spec import CustomerSpec
-from mmp_contracts.events import CustomerEvent, CustomerRequested
+from mmp_contracts.events import CustomerEvent, CustomerRequested, CustomerUpdateRequested, PlatformAssigned
 from mmp_servicekit.runtime import Runtime
 from mmp_servicekit.testing import EventCapture, envelope, wait_until
 from mmp_simulators import create_app
@@ -171,6 +171,18 @@ class Harness:
 
     async def request(self, customer_id: str, **spec_changes: Any) -> None:
         await self.send(self.requested(customer_id, **spec_changes))
+
+    async def assigned_customer(self) -> str:
+        """A new customer the create saga placed on the MiVB and the MBG."""
+        customer = self.new_customer()
+        await self.request(customer)
+        await self.event(PlatformAssigned, customer)
+        return customer
+
+    @staticmethod
+    def edit(customer_id: str, task_id: str = "task-edit", **after: Any) -> CustomerUpdateRequested:
+        """An edit of the test customer from its spec to the spec with `after` changed."""
+        return CustomerUpdateRequested(customer_id=customer_id, task_id=task_id, before=spec(), after=spec(**after))
 
     async def sip_claims(self) -> dict[str, str]:
         return {doc["_id"]: doc["customer_id"] async for doc in self.runtime.database["sip_usernames"].find({})}

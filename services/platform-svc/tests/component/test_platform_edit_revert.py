@@ -9,9 +9,7 @@ import pytest
 
 from mmp_contracts import topics
 from mmp_contracts.events import (
-    CustomerUpdateRequested,
     MiCollabUpdateFailed,
-    PlatformAssigned,
     PlatformUpdated,
     PlatformUpdateFailed,
     PlatformUpdateReverted,
@@ -29,26 +27,12 @@ RECEPTION = {"name": "Reception", "phone_model": "6940", "keys": [{"position": 1
 STANDARD = "kt-standard-6930"
 
 
-async def assigned_customer(harness: Harness) -> str:
-    customer = harness.new_customer()
-    await harness.request(customer)
-    await harness.event(PlatformAssigned, customer)
-    return customer
-
-
-def update(harness: Harness, customer: str, **after: Any) -> CustomerUpdateRequested:
-    before = harness.customer_spec()
-    return CustomerUpdateRequested(
-        customer_id=customer, task_id=TASK, before=before, after=harness.customer_spec(**after)
-    )
-
-
 async def edited_customer(harness: Harness) -> tuple[str, dict[str, Any]]:
     """A customer whose edit (a new name and a second key template) the MiVB carries; its tenant before."""
     (await harness.api.put("/api/v1/key-templates/kt-reception", json=RECEPTION)).raise_for_status()
-    customer = await assigned_customer(harness)
+    customer = await harness.assigned_customer()
     tenant_before = (await harness.mivb.state())["tenants"][customer]
-    await harness.send(update(harness, customer, details={"name": NEW_NAME}, key_templates=[STANDARD, "kt-reception"]))
+    await harness.send(harness.edit(customer, details={"name": NEW_NAME}, key_templates=[STANDARD, "kt-reception"]))
     await harness.event(PlatformUpdated, customer)
     return customer, tenant_before
 
@@ -58,11 +42,11 @@ def micollab_failed(customer: str) -> MiCollabUpdateFailed:
 
 
 async def test_r22_a_failed_mivb_call_puts_the_previous_tenant_back(registered: Harness) -> None:
-    customer = await assigned_customer(registered)
+    customer = await registered.assigned_customer()
     tenant_before = (await registered.mivb.state())["tenants"][customer]
     await registered.mivb.faults(fail_for="Ltd")  # the edit's body fails (500: it may have acted), not the old one
 
-    await registered.send(update(registered, customer, details={"name": NEW_NAME}))
+    await registered.send(registered.edit(customer, details={"name": NEW_NAME}))
 
     failed = await registered.event(PlatformUpdateFailed, customer)
     assert failed.reason.startswith(f"MiVB {registered.mivb.url}: HTTP 500 on PUT /api/tenants/{customer}")
@@ -107,14 +91,14 @@ async def test_r22_a_revert_that_cannot_reach_the_mivb_reports_the_residue(regis
 
 
 async def test_r22_a_put_back_that_fails_too_is_named_in_the_reason(registered: Harness) -> None:
-    customer = await assigned_customer(registered)
+    customer = await registered.assigned_customer()
 
     async def mivb_down() -> None:
         await registered.mivb.faults(down=True)
 
     registered.when("PUT", f"/api/tenants/{customer}", mivb_down)  # after the checks, before the edit
 
-    await registered.send(update(registered, customer, details={"name": NEW_NAME}))
+    await registered.send(registered.edit(customer, details={"name": NEW_NAME}))
 
     failed = await registered.event(PlatformUpdateFailed, customer)
     assert failed.reason.startswith(f"MiVB {registered.mivb.url}: HTTP 503 on PUT /api/tenants/{customer}")
@@ -126,7 +110,7 @@ async def test_r22_a_put_back_that_fails_too_is_named_in_the_reason(registered: 
 
 
 async def test_r22_an_edit_with_nothing_for_the_mivb_is_updated_at_once(registered: Harness) -> None:
-    customer = await assigned_customer(registered)
+    customer = await registered.assigned_customer()
     puts: list[str] = []
 
     async def seen() -> None:
@@ -135,9 +119,7 @@ async def test_r22_an_edit_with_nothing_for_the_mivb_is_updated_at_once(register
     registered.when("PUT", "/api/tenants/", seen)
     bundles = [{"bundle_id": "standard-ucc", "quantity": 3}]
 
-    await registered.send(
-        update(registered, customer, service_bundles=bundles, details={"contact_email": "x@hd.example"})
-    )
+    await registered.send(registered.edit(customer, service_bundles=bundles, details={"contact_email": "x@hd.example"}))
 
     updated = await registered.event(PlatformUpdated, customer)
     assert [bundle.bundle_id for bundle in updated.after.service_bundles] == ["standard-ucc"]

@@ -3,14 +3,12 @@ checked on the real simulators. Put back and revert: test_platform_edit_revert.p
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
 from mmp_contracts import topics
 from mmp_contracts.events import (
-    CustomerUpdateRequested,
-    PlatformAssigned,
     PlatformAssignmentFailed,
     PlatformUpdated,
     PlatformUpdateFailed,
@@ -28,28 +26,14 @@ RECEPTION = {"name": "Reception", "phone_model": "6940", "keys": [{"position": 1
 STANDARD = "kt-standard-6930"
 
 
-async def assigned_customer(harness: Harness) -> str:
-    customer = harness.new_customer()
-    await harness.request(customer)
-    await harness.event(PlatformAssigned, customer)
-    return customer
-
-
-def update(harness: Harness, customer: str, task: str = TASK, **after: Any) -> CustomerUpdateRequested:
-    before = harness.customer_spec()
-    return CustomerUpdateRequested(
-        customer_id=customer, task_id=task, before=before, after=harness.customer_spec(**after)
-    )
-
-
 async def test_r22_edit_reaches_the_mivb_keeps_the_copies_and_leaves_the_mbg(registered: Harness) -> None:
     (await registered.api.put("/api/v1/key-templates/kt-reception", json=RECEPTION)).raise_for_status()
-    customer = await assigned_customer(registered)
+    customer = await registered.assigned_customer()
     changed_standard = {**RECEPTION, "name": "Standard, changed by the SP"}
     (await registered.api.put(f"/api/v1/key-templates/{STANDARD}", json=changed_standard)).raise_for_status()
     after = {"details": {"name": NEW_NAME}, "platform": {"dialing_privileges": "international"}}
 
-    request = await registered.send(update(registered, customer, key_templates=[STANDARD, "kt-reception"], **after))
+    request = await registered.send(registered.edit(customer, key_templates=[STANDARD, "kt-reception"], **after))
 
     updated = await registered.event(PlatformUpdated, customer)
     assert (updated.task_id, updated.after.details.name, updated.before.details.name) == (
@@ -81,16 +65,16 @@ async def test_r22_edit_reaches_the_mivb_keeps_the_copies_and_leaves_the_mbg(reg
     assert [copy["id"] for copy in doc["key_templates"]] == [STANDARD, "kt-reception"]
     # A redelivery, or the same task in a new envelope, changes nothing and answers nothing.
     await registered.resend(request, topics.CUSTOMER_EVENTS)
-    await registered.send(update(registered, customer, details={"name": "Something else"}))
+    await registered.send(registered.edit(customer, details={"name": "Something else"}))
     await registered.settle()
     assert registered.events_for(customer) == ["PlatformAssigned", "PlatformUpdated"]
     assert (await registered.mivb.state())["tenants"][customer]["name"] == NEW_NAME
 
 
 async def test_r15_an_unknown_key_template_refuses_the_edit_and_changes_nothing(registered: Harness) -> None:
-    customer = await assigned_customer(registered)
+    customer = await registered.assigned_customer()
 
-    await registered.send(update(registered, customer, details={"name": NEW_NAME}, key_templates=[STANDARD, "kt-none"]))
+    await registered.send(registered.edit(customer, details={"name": NEW_NAME}, key_templates=[STANDARD, "kt-none"]))
 
     failed = await registered.event(PlatformUpdateFailed, customer)
     assert [(v.field, v.rule) for v in failed.violations] == [("key_templates[1]", "R15")]
@@ -99,10 +83,10 @@ async def test_r15_an_unknown_key_template_refuses_the_edit_and_changes_nothing(
 
 
 async def test_r5_micollab_down_refuses_the_edit(registered: Harness) -> None:
-    customer = await assigned_customer(registered)
+    customer = await registered.assigned_customer()
     await registered.micollab.faults(down=True)
 
-    await registered.send(update(registered, customer, details={"name": NEW_NAME}))
+    await registered.send(registered.edit(customer, details={"name": NEW_NAME}))
 
     failed = await registered.event(PlatformUpdateFailed, customer)
     assert [v.rule for v in failed.violations] == ["R5"]
@@ -111,12 +95,12 @@ async def test_r5_micollab_down_refuses_the_edit(registered: Harness) -> None:
 
 
 async def test_r9_r14_are_checked_on_the_live_mivb_version(registered: Harness) -> None:
-    customer = await assigned_customer(registered)
+    customer = await registered.assigned_customer()
     await registered.mivb.control.put("/_sim/version", json={"version": "5.0.0.0"})
     long_cesid = {"locations": [{"name": "Main", "cesid": "61359240001"}]}
 
-    await registered.send(update(registered, customer, "task-r9", time_zone={"zone": None}))
-    await registered.send(update(registered, customer, "task-r14", emergency=long_cesid))
+    await registered.send(registered.edit(customer, "task-r9", time_zone={"zone": None}))
+    await registered.send(registered.edit(customer, "task-r14", emergency=long_cesid))
 
     await wait_until(lambda: len(registered.capture.of(PlatformUpdateFailed)) == 2, 5, "two refusals")
     r9, r14 = registered.capture.of(PlatformUpdateFailed)
@@ -130,8 +114,8 @@ async def test_r22_only_a_customer_in_place_is_edited(registered: Harness) -> No
     await registered.request(refused, platform={"platform_group_id": "pg-unknown"})
     await registered.event(PlatformAssignmentFailed, refused)
 
-    await registered.send(update(registered, unknown, details={"name": NEW_NAME}))
-    await registered.send(update(registered, refused, details={"name": NEW_NAME}))
+    await registered.send(registered.edit(unknown, details={"name": NEW_NAME}))
+    await registered.send(registered.edit(refused, details={"name": NEW_NAME}))
 
     assert (
         await registered.event(PlatformUpdateFailed, unknown)
