@@ -63,3 +63,14 @@ async def test_a_lookup_by_id_matches_what_a_scan_would(tmp_path: Path) -> None:
     assert await things.find_one({"_id": "b"}) is None
     assert (await things.update_one({"_id": "a", "version": 1}, {"$set": {"x": 1}})).modified_count == 0
     assert (await things.update_one({"_id": "a", "version": 2}, {"$set": {"x": 1}})).modified_count == 1
+
+
+async def test_the_write_after_a_cut_line_survives_the_next_restart(tmp_path: Path) -> None:
+    store = open_database(None, "svc", tmp_path)["things"]
+    await store.insert_one({"_id": "a"})
+    with (tmp_path / "svc.jsonl").open("a") as journal:
+        journal.write('{"collection": "things", "op": "insert_one", "args": [{"_id"')
+    reopened = open_database(None, "svc", tmp_path)["things"]
+    await reopened.insert_one({"_id": "b"})
+    again = open_database(None, "svc", tmp_path)["things"]
+    assert [doc["_id"] async for doc in again.find({})] == ["a", "b"]

@@ -1,5 +1,6 @@
 """The outbox, its relay and the idempotent-consumer guard, on the embedded store."""
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from mmp_contracts.events import TaskCompleted
 from mmp_servicekit.outbox import Aggregates, Cause, Decision
 from mmp_servicekit.relay import OutboxRelay
 from mmp_servicekit.store import open_database
+from mmp_servicekit.testing import wait_until
 
 pytestmark = pytest.mark.unit
 
@@ -83,3 +85,27 @@ async def test_mutate_applies_a_message_once(parts: Any) -> None:
     assert doc["n"] == 1
     assert len(doc["outbox"]) == 1
     assert not await aggregates.mutate("nobody", cause, lambda doc: None)
+
+
+async def test_a_relay_under_steady_wake_ups_still_sweeps_on_schedule(parts: Any) -> None:
+    aggregates, relay, publisher = parts
+    relay.sweep_seconds = 0.05
+    await relay.start()
+    await aggregates.collection.insert_one({"_id": "orphan", "version": 1, "outbox": [], "applied": []})
+    await aggregates.collection.update_one(
+        {"_id": "orphan"},
+        {"$push": {"outbox": {"id": "x", "topic": "customer.events", "key": "orphan", "value": "{}"}}},
+    )  # an event a crashed relay left behind: no wake-up will ever name it
+
+    async def traffic() -> None:
+        for n in range(400):  # a wake-up every few milliseconds for ~2 s, longer than the wait below
+            await aggregates.insert({"_id": f"busy-{n}"}, Cause("task"), [done(f"t-{n}")])
+            await asyncio.sleep(0.005)
+
+    busy = asyncio.create_task(traffic())
+    try:
+        await wait_until(lambda: any(key == b"orphan" for _, key, _ in publisher.published), 1.0, "the orphan")
+        assert not busy.done(), "found while the traffic still ran"
+    finally:
+        busy.cancel()
+        await relay.stop()

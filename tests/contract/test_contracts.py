@@ -77,3 +77,20 @@ def test_a_null_field_of_the_data_survives_the_wire() -> None:
     envelope = CloudEvent.wrap(activated, source="tests", correlationid=None)
     assert CloudEvent.model_validate_json(envelope.to_json()).data == activated
     assert "correlationid" not in json.loads(envelope.to_json())
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"data": 5},
+        {"data": [1, 2]},
+        {"dataschema": "urn:mmp:schema:CreateCustomer:0"},
+        {"dataschema": "urn:mmp:schema:CreateCustomer:9"},
+    ],
+)
+def test_a_malformed_envelope_is_a_validation_error_not_a_crash(broken: dict[str, object]) -> None:
+    from pydantic import ValidationError
+
+    raw = json.loads(CANONICAL.read_text()) | broken
+    with pytest.raises(ValidationError):
+        CloudEvent.model_validate(raw)

@@ -39,7 +39,12 @@ class CloudEvent(BaseModel):
             raise ValueError(f"type: unknown message type {raw.get('type')!r}")
         match = _SCHEMA_URN.match(str(raw.get("dataschema", "")))
         version = int(match["version"]) if match else message_class.schema_version
-        data = upcast(message_class.type_name(), version, dict(raw.get("data") or {}))
+        if not 1 <= version <= message_class.schema_version:
+            raise ValueError(f"dataschema: no version {version} of {message_class.type_name()}")
+        data = raw.get("data")
+        if not isinstance(data, dict):
+            raise ValueError("data: a JSON object is required")
+        data = upcast(message_class.type_name(), version, data)
         return {**raw, "data": message_class.model_validate(data), "dataschema": message_class.schema_urn()}
 
     @classmethod

@@ -11,8 +11,6 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
-from pydantic import ValidationError
-
 from mmp_contracts import CloudEvent, Message
 from mmp_contracts.topics import dead_letter
 from mmp_servicekit.logs import correlation_id
@@ -54,7 +52,7 @@ class EventRouter:
             return  # another reader's message on a shared topic
         try:
             envelope = CloudEvent.model_validate_json(body)
-        except ValidationError as error:
+        except Exception as error:  # whatever the input, a message that does not parse is parked, not retried
             await self._park(body, topic, key, f"invalid message: {error}")
             return
         token = correlation_id.set(envelope.correlationid)

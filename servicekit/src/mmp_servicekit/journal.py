@@ -29,7 +29,19 @@ def open_journaled(directory: Path, name: str) -> "JournaledDatabase":
     if path.exists():
         replay(client[name], path)
     database: Any = AsyncMongoMockClient(mock_mongo_client=client)[name]
-    return JournaledDatabase(database, path.open("a", encoding="utf-8"))
+    journal = path.open("a", encoding="utf-8")
+    if _cut_short(path):
+        journal.write("\n")  # a crash cut the last line: the next one must not be glued to it
+    return JournaledDatabase(database, journal)
+
+
+def _cut_short(path: Path) -> bool:
+    with path.open("rb") as journal:
+        journal.seek(0, 2)
+        if journal.tell() == 0:
+            return False
+        journal.seek(-1, 2)
+        return journal.read(1) != b"\n"
 
 
 def replay(database: Any, path: Path) -> None:

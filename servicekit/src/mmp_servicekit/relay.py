@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import logging
+import time
 from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,13 @@ class OutboxRelay:
 
     async def flush(self) -> None:
         batch, self._pending = self._pending, set()
-        await asyncio.gather(*(self._publish_document(name, doc_id) for name, doc_id in batch))
+        outcomes = await asyncio.gather(
+            *(self._publish_document(name, doc_id) for name, doc_id in batch), return_exceptions=True
+        )
+        failed = [(item, outcome) for item, outcome in zip(batch, outcomes, strict=True) if outcome is not None]
+        if failed:
+            self._pending |= {item for item, _ in failed}  # tried again on the next pass, not lost till a sweep
+            raise failed[0][1]
 
     async def sweep(self) -> None:
         for name, collection in self.collections.items():
@@ -54,10 +61,16 @@ class OutboxRelay:
         await self.flush()
 
     async def _run(self) -> None:
+        last_sweep = time.monotonic()
         while not self._stopping:
             try:
-                woken = await self._woken_within(self.sweep_seconds)
-                await (self.flush() if woken else self.sweep())
+                await self._woken_within(self.sweep_seconds)
+                if time.monotonic() - last_sweep >= self.sweep_seconds:
+                    # on a schedule, not only when traffic pauses: steady wake-ups must not starve recovery
+                    last_sweep = time.monotonic()
+                    await self.sweep()
+                else:
+                    await self.flush()
             except Exception:
                 log.exception("outbox relay pass failed; the next sweep retries it")
                 await asyncio.sleep(self.sweep_seconds)
@@ -71,6 +84,7 @@ class OutboxRelay:
         return woken
 
     async def _publish_document(self, name: str, doc_id: str) -> None:
+        """Returns None once the document's events are out; raises otherwise."""
         collection = self.collections[name]
         doc = await collection.find_one({"_id": doc_id}, {"outbox": 1})
         entries = (doc or {}).get("outbox") or []

@@ -1,6 +1,7 @@
 """Everything a running service holds, started and stopped in one place (FastAPI's lifespan)."""
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -11,8 +12,10 @@ from mmp_servicekit.consumer import EventRouter
 from mmp_servicekit.metrics import ServiceMetrics
 from mmp_servicekit.outbox import Aggregates
 from mmp_servicekit.relay import OutboxRelay
-from mmp_servicekit.settings import ServiceSettings
+from mmp_servicekit.settings import ServiceSettings, development_defaults_in_use
 from mmp_servicekit.store import Database, close_database, open_database, ping
+
+log = logging.getLogger(__name__)
 
 Hook = Callable[[], Awaitable[None]]
 
@@ -50,6 +53,8 @@ class Runtime:
         return Aggregates(handle, self.relay, source=f"mmp/{self.name}")
 
     async def start(self) -> None:
+        for name in development_defaults_in_use(self.settings):
+            log.warning("%s is the public development default: set it anywhere but on a developer's machine", name)
         for hook in self.on_start:
             await hook()
         await self.broker.start()

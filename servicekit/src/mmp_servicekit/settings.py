@@ -25,3 +25,15 @@ class ServiceSettings(BaseSettings):
     """Signs customer-admin tokens; every service shares it (MMP_TOKEN_SECRET)."""
     log_level: str = "INFO"
     relay_sweep_seconds: float = 1.0
+
+
+DEV_DEFAULTS = {"admin_token": "dev-admin-token", "token_secret": "dev-token-secret"}
+
+
+def development_defaults_in_use(settings: ServiceSettings) -> list[str]:
+    """The secrets still at their public development values: fine on a laptop, never in production."""
+    return [
+        f"MMP_{name.upper()}"
+        for name, value in DEV_DEFAULTS.items()
+        if getattr(settings, name).get_secret_value() == value
+    ]

@@ -23,6 +23,7 @@ class DidRangeHandlers:
         self.index = customers.store.did_index
         for kind in (ADD, REMOVE):
             customers.resumers[kind] = self._resumer(kind)
+        customers.after_refusal[ADD] = [lambda customer_id, payload: self.free_unheld(customer_id, DidRange(**payload))]
 
     def _resumer(self, kind: str) -> Resumer:
         async def resume(customer_id: str, payload: dict[str, Any], cause: Cause) -> Task | None:
@@ -56,8 +57,14 @@ class DidRangeHandlers:
         payload = did_range.model_dump()
         task = await self.customers.request(customer_id, cause, kind, transition, payload, span)
         if task is not None and task.refused and span is not None and kind == ADD and holder is None:
-            await self.index.release(group, customer_id, span)
+            await self.free_unheld(customer_id, did_range)
         return task
+
+    async def free_unheld(self, customer_id: str, did_range: DidRange) -> None:
+        """Frees the numbers of a range that the customer does not hold (any more, or at all)."""
+        customer = await self.customers.store.get(customer_id)
+        if customer is not None:
+            await self._release_unless_held(customer, did_range)
 
     async def provisioned(self, event: ev.DidRangeProvisioned, envelope: CloudEvent) -> None:
         await self._done(event.customer_id, event.task_id, envelope)

@@ -76,6 +76,7 @@ class CustomerHandlers:
     def __init__(self, store: CustomerStore, portal_url: str) -> None:
         self.store = store
         self.portal_url = portal_url
+        self.after_refusal: dict[str, list[Callable[[str, dict[str, Any]], Awaitable[None]]]] = {}
         self.resumers: dict[str, Resumer] = {
             "update": self._resume_update,
             "delete": lambda customer_id, _, cause: self.request(customer_id, cause, "delete"),
@@ -109,7 +110,8 @@ class CustomerHandlers:
                 await self.store.customers.insert(to_document(customer), cause, emit)
                 return Intake(customer)
             except DuplicateKeyError as error:
-                if "_id" in (error.details or {}).get("keyPattern", {}):
+                # mongomock names no key for a duplicate _id; MongoDB does
+                if "_id" in ((error.details or {}).get("keyPattern") or {"_id": 1}):
                     return Intake(await self._get(customer_id), duplicate=True)
                 await self.release_numbers(customer_id, spec)
             violations = [webid_taken(spec.details.webid)]
@@ -193,6 +195,9 @@ class CustomerHandlers:
         """A request on an existing customer; the task it leaves says how it went (or why it was refused).
         R25: one that depends on unfinished work waits for it (`payload` is what it needs to run later)."""
         task_id, transitions = cause.correlation_id, transition or REQUESTS[kind]
+        existing = await self.store.get(customer_id)
+        if existing and any(t.task_id == task_id and t.kind != kind for t in existing.tasks) and cause.message_id:
+            task_id = cause.message_id  # a BSS that reuses a correlation id must not overwrite another task
 
         def run(customer: Customer) -> list[Message]:
             if kind in WAITABLE and customer.wait(task_id, kind, payload or {}, span, now()):
@@ -285,11 +290,13 @@ class CustomerHandlers:
             if awaited.status is TaskStatus.FAILED:
                 reason = f"it waited for task {awaited.task_id} ({awaited.kind}), which failed: {awaited.reason}"
                 await self.request(customer_id, cause, queued.kind, refusing(reason), queued.payload)
+                for settle in self.after_refusal.get(queued.kind, ()):
+                    await settle(customer_id, queued.payload)
             else:
                 await self.resumers[queued.kind](customer_id, queued.payload, cause)
 
     async def apply(self, customer_id: str, cause: Cause, transition: Callable[[Customer], list[Message]]) -> bool:
-        waiting = False
+        waiting: bool | None = None
 
         def decide(doc: dict[str, Any]) -> Decision | None:
             nonlocal waiting
@@ -302,7 +309,9 @@ class CustomerHandlers:
             return decision(customer, emit)
 
         found = await self.store.customers.mutate(customer_id, cause, decide)
-        if waiting:
+        if waiting or (waiting is None and found):
+            # `decide` did not run for a message already applied: a crash may have come between its write
+            # and the resume, so the queue is looked at again
             await self.resume_waiting(customer_id)
         return found
 

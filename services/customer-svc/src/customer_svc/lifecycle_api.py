@@ -104,12 +104,12 @@ def router(handlers: CustomerHandlers, store: CustomerStore) -> APIRouter:
     async def delete_customer(customer_id: str) -> JSONResponse:
         """202 with the task while the platforms remove it; 200 at once for a demo customer (R24),
         whose residues on the platforms are listed on the customer (`residue`) for manual cleanup."""
-        response = await run(customer_id, "delete")
-        if response.status_code == 200:
-            customer = await store.get(customer_id)
-            assert customer is not None
+        task = await handlers.request(customer_id, new_cause(), "delete")
+        response = answer(task)
+        customer = await store.get(customer_id)
+        if response.status_code == 200 and task is not None and customer is not None:
             residue = [item for items in customer.residue.values() for item in items]
-            return JSONResponse(content={**shown(customer.tasks[-1]), "residue": residue})
+            return JSONResponse(content={**shown(task), "residue": residue})
         return response
 
     @api.post("/customers/{customer_id}/demo-mode", dependencies=SP_ONLY)

@@ -30,6 +30,7 @@ def to_document(customer: Customer) -> dict[str, Any]:
         "demo": customer.demo,
         "pending_update": pending_to_document(customer.pending_update),
         "queued": [asdict(q) for q in customer.queued],
+        "undone_early": customer.undone_early,
         "sold_bundles": {k: bundle_to_document(v) for k, v in customer.sold_bundles.items()},
         "did_operations": [
             {"task_id": op.task_id, "kind": op.kind, "range": list(op.span.text())} for op in customer.did_operations
@@ -57,6 +58,7 @@ def from_document(doc: dict[str, Any]) -> Customer:
         demo=doc.get("demo", False),
         pending_update=pending_from_document(doc.get("pending_update")),
         queued=[QueuedRequest(**q) for q in doc.get("queued", ())],
+        undone_early=dict(doc.get("undone_early", {})),
         sold_bundles={k: bundle_from(v) for k, v in doc.get("sold_bundles", {}).items()},
         did_operations=[
             DidOperation(op["task_id"], op["kind"], Span.of(*op["range"])) for op in doc.get("did_operations", ())
@@ -83,6 +85,7 @@ def pending_to_document(pending: PendingUpdate | None) -> dict[str, Any] | None:
         "after": pending.after.model_dump(mode="json"),
         "billing_changes": [c.model_dump() for c in pending.billing_changes],
         "sold": {k: bundle_to_document(v) for k, v in pending.sold.items()},
+        "reverted": pending.reverted,
         "failure": pending.failure,
         "violations": [v.model_dump() for v in pending.violations],
     }
@@ -96,6 +99,7 @@ def pending_from_document(doc: dict[str, Any] | None) -> PendingUpdate | None:
         after=CustomerSpec.model_validate(doc["after"]),
         billing_changes=[BillingChange.model_validate(c) for c in doc["billing_changes"]],
         sold={k: bundle_from(v) for k, v in doc.get("sold", {}).items()},
+        reverted=doc.get("reverted"),
         failure=doc["failure"],
         violations=[Violation.model_validate(v) for v in doc["violations"]],
     )

@@ -97,3 +97,15 @@ async def test_r12_numbers_the_customer_does_not_hold_cannot_be_removed(service:
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["rule"] == "R12"
+
+
+async def test_r12_a_refused_add_overlapping_the_customers_own_range_frees_none_of_its_numbers(service: Any) -> None:
+    customer_id = await active_customer(service)
+    overlapping = {"start": "6135924010", "end": "6135924030"}
+    refused = await service.http.post(f"/api/v1/customers/{customer_id}/did-ranges", json=overlapping)
+    assert refused.status_code == 422
+    other = await active_customer(service, webid="other-dental", first="6135925000")
+    taken = await service.http.post(
+        f"/api/v1/customers/{other}/did-ranges", json={"start": "6135924015", "end": "6135924016"}
+    )
+    assert taken.status_code == 409, "the first customer still holds 6135924010-19"

@@ -103,3 +103,19 @@ async def test_r24_an_unknown_maintenance_command_is_refused(service: Any) -> No
     response = await service.http.post("/api/v1/maintenance/commands", json={"command": "dropAllCustomers"})
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "command"
+
+
+async def test_r25_two_requests_waiting_behind_the_create_run_one_after_the_other(service: Any) -> None:
+    body = json.loads(EXAMPLE.read_text())["data"]
+    customer_id = (await service.http.post("/api/v1/customers", json=body)).json()["customer_id"]
+    edit = (await service.http.patch(f"/api/v1/customers/{customer_id}", json={"hotdesk_devices": ["6920"]})).json()
+    deletion = (await service.http.delete(f"/api/v1/customers/{customer_id}")).json()
+    await publish(service, ev.MiCollabTenantProvisioned(customer_id=customer_id, bundles=[]), topics.MICOLLAB_EVENTS)
+    requested = await service.events.wait_for(ev.CustomerUpdateRequested)
+    assert requested.task_id == edit["task_id"]
+    waiting = (await service.http.get(f"/api/v1/tasks/{deletion['task_id']}")).json()
+    assert (waiting["status"], waiting["waiting_for"]) == ("PENDING", edit["task_id"]), "now behind the edit"
+
+    await publish(service, ev.MiCollabUpdated(customer_id=customer_id, task_id=edit["task_id"]), topics.MICOLLAB_EVENTS)
+    deletion_requested = await service.events.wait_for(ev.CustomerDeletionRequested)
+    assert deletion_requested.task_id == deletion["task_id"]

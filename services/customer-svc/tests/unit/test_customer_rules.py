@@ -89,6 +89,8 @@ def test_r10_usernames_have_at_least_four_characters() -> None:
         {"start": "613592400", "end": "6135924019"},
         {"start": "6135924019", "end": "6135924000"},
         {"start": "1234567890123456", "end": "1234567890123457"},
+        {"start": "\u0666\u0661\u0663\u0665\u0669\u0662\u0664\u0660\u0660\u0660", "end": "6135924019"},
+        {"start": "6130000000", "end": "6130100000"},
     ],
 )
 def test_r12_did_range_shape(did_range: dict[str, str]) -> None:

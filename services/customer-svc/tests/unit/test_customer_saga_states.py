@@ -142,3 +142,24 @@ def test_r28_usage_per_bundle_is_allocated_and_used() -> None:
         ("standard-ipt", 20, 1),
         ("entry-ucc", 5, 0),
     ]
+
+
+def test_r20_the_platform_undo_read_before_the_micollab_failure_still_ends_the_saga() -> None:
+    customer = requested()
+    assert customer.undo_reported("platform", [], "MiVoice Business and MBG cleaned", NOW) == []
+    emitted = customer.micollab_failed(ev.MiCollabProvisioningFailed(customer_id="c-1", reason="MiCollab down"), NOW)
+    assert [type(e) for e in emitted] == [ev.CustomerFailed, ev.TaskFailed]
+    assert (customer.status, customer.reason) == (Status.FAILED, "MiCollab down")
+
+
+def test_r22_a_revert_read_before_the_micollab_failure_ends_the_edit_with_its_reason() -> None:
+    customer = active()
+    after = customer.spec.model_copy(update={"hotdesk_devices": ["6920"]})
+    customer.request_update("t-edit", after, [], {}, NOW)
+    assert customer.update_reverted([], NOW) == []
+    emitted = customer.update_step_failed("MiCollab refused", [], NOW, undone=False)
+    assert [type(e) for e in emitted] == [ev.CustomerUpdateFailed, ev.TaskFailed]
+    failed = emitted[0]
+    assert isinstance(failed, ev.CustomerUpdateFailed)
+    assert failed.reason == "MiCollab refused"
+    assert customer.status is Status.ACTIVE

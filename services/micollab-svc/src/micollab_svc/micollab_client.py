@@ -62,8 +62,8 @@ class MiCollabClient:
             # A connection broken after sending: MiCollab may have done it.
             self._observe(started, "error")
             raise MiCollabCallFailed(f"{method} {path} failed ({type(error).__name__})", True) from error
-        if response.is_success:
-            self._observe(started, "ok")
+        if response.is_success or (method == "DELETE" and response.status_code == 404):
+            self._observe(started, "ok")  # a DELETE of what is already gone has done its work
             return
         self._observe(started, "error")
         applied = response.status_code >= 500 and response.status_code not in _NOT_APPLIED_STATUS

@@ -92,10 +92,17 @@ class Customer(Edits):
         self.residue = {"micollab": list(failure.residue)} if failure.residue else {}
         self.awaiting_undo = ["platform"]
         self.record(now, "MiCollab step failed", failure.reason)
-        return []
+        early = self.undone_early.pop("platform", None)
+        return self.undo_reported("platform", early["residue"], early["detail"], now) if early else []
 
     def undo_reported(self, part: str, residue: list[str], detail: str, now: datetime) -> list[Message]:
         """A participant finished undoing its part (residue empty) or could not (residue lists what is left)."""
+        if self.status is Status.PROVISIONING and part == "platform":
+            # platform.events and micollab.events are separate topics: platform-svc's undo, which answers
+            # the MiCollab failure, may arrive first; it is kept until that failure is read
+            self.undone_early[part] = {"residue": residue, "detail": detail}
+            self.record(now, f"{part} undo, ahead of the failure it answers", detail)
+            return []
         if self.status not in (Status.ROLLING_BACK, Status.DELETING) or part not in self.awaiting_undo:
             return []
         self.awaiting_undo.remove(part)

@@ -15,6 +15,8 @@ class PendingUpdate:
     failure: str | None = None
     violations: list[Violation] = field(default_factory=list)
     sold: dict[str, Bundle] = field(default_factory=dict)
+    reverted: list[str] | None = None
+    """The MiVB's revert arrived (with its residue) before the MiCollab failure that caused it."""
 
 
 PLATFORM_FIELDS = ("dialing_privileges", "key_template_id", "welcome_mail_template_id", "confirm_billing_changes")

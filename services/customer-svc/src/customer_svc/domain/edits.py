@@ -83,12 +83,23 @@ class Edits(DidChanges):
             return []
         self.pending_update.failure, self.pending_update.violations = reason, violations
         self.record(now, "edit refused by a platform", reason)
-        return self._end_update(reason, now) if undone else []
+        if undone:
+            return self._end_update(reason, now)
+        if self.pending_update.reverted is not None:  # the MiVB's revert was read first
+            return self.update_reverted(self.pending_update.reverted, now)
+        return []
 
     def update_reverted(self, residue: list[str], now: datetime) -> list[Message]:
-        if self.status is not Status.UPDATING or self.pending_update is None:
+        pending = self.pending_update
+        if self.status is not Status.UPDATING or pending is None:
             return []
-        reason = self.pending_update.failure or "edit failed"
+        if pending.failure is None:
+            # platform.events and micollab.events are separate topics: the revert may be read before the
+            # MiCollab failure it answers, whose reason the edit's task should carry
+            pending.reverted = residue
+            self.record(now, "MiVB put back, ahead of the failure it answers", ", ".join(residue) or "nothing left")
+            return []
+        reason = pending.failure
         if residue:
             reason += f"; could not put back: {', '.join(residue)}; {ROLLBACK_ADVICE}"
         return self._end_update(reason, now)

@@ -76,6 +76,8 @@ class CustomerRecord:
     sold_bundles: dict[str, Bundle] = field(default_factory=dict)
     """The bundles as they were defined when sold: a later change of the SP's catalogue never alters them."""
     queued: list[QueuedRequest] = field(default_factory=list)
+    undone_early: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """An undo reported before the failure it answers (they travel on different topics)."""
     """R25: requests waiting for an unfinished task of this customer."""
     steps: list[dict[str, Any]] = field(default_factory=list)
     tasks: TaskList = field(default_factory=TaskList)
@@ -98,7 +100,10 @@ class CustomerRecord:
         if blocking is None:
             self.queued = [q for q in self.queued if q.task_id != task_id]
             return False
-        if not any(q.task_id == task_id for q in self.queued):
+        queued = next((q for q in self.queued if q.task_id == task_id), None)
+        if queued is None or queued.waiting_for != blocking.task_id:
+            # new, or resumed only to find another unfinished task in its way: it now waits for that one
+            self.queued = [q for q in self.queued if q.task_id != task_id]
             self.queued.append(QueuedRequest(task_id, kind, payload, blocking.task_id))
             self.tasks.start(task_id, kind, now, waiting_for=blocking.task_id)
             self.record(now, f"{kind} waits", f"for task {blocking.task_id} ({blocking.kind})")

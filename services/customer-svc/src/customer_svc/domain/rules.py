@@ -9,9 +9,11 @@ from mmp_contracts import Violation
 from mmp_contracts.customer_spec import CpnSubstitution, CustomerSpec, DidRange, Emergency
 
 WEBID = re.compile(r"^[a-z][a-z0-9-]{2,31}$")
-DID_DIGITS = re.compile(r"^\d{3,15}$")
-CPN = re.compile(r"^(?P<digits>\d*)(?P<overlay>x{0,7})$")
-CESID = re.compile(r"^\d{1,12}$")
+DID_DIGITS = re.compile(r"^[0-9]{3,15}$")
+MAX_NUMBERS_PER_RANGE = 100_000
+"""A range is provisioned number by number on the MiVB; a larger block is several ranges."""
+CPN = re.compile(r"^(?P<digits>[0-9]*)(?P<overlay>x{0,7})$")
+CESID = re.compile(r"^[0-9]{1,12}$")
 MAX_CPN_ENTRIES = 100
 
 
@@ -71,6 +73,8 @@ def check_did_ranges(ranges: list[DidRange]) -> Iterator[Violation]:
             yield Violation(field=field, rule="R12", message="start and end have the same length")
         elif int(did_range.start) > int(did_range.end):
             yield Violation(field=field, rule="R12", message="start is not after end")
+        elif int(did_range.end) - int(did_range.start) >= MAX_NUMBERS_PER_RANGE:
+            yield Violation(field=field, rule="R12", message=f"at most {MAX_NUMBERS_PER_RANGE:,} numbers in a range")
         else:
             valid.append((int(did_range.start), int(did_range.end), index))
     valid.sort()
@@ -103,7 +107,7 @@ def check_cpn_substitutions(entries: list[CpnSubstitution]) -> Iterator[Violatio
 
 def _did_list_digits(dids: str) -> int | None:
     """The common digit count of a list like `4000-4400,4500`, or None when it breaks R13."""
-    if len(dids) > 60 or not re.fullmatch(r"\d{3,7}(-\d{3,7})?(,\d{3,7}(-\d{3,7})?)*", dids):
+    if len(dids) > 60 or not re.fullmatch(r"[0-9]{3,7}(-[0-9]{3,7})?(,[0-9]{3,7}(-[0-9]{3,7})?)*", dids):
         return None
     numbers = [number for item in dids.split(",") for number in item.split("-")]
     ascending = all(int(a) < int(b) for a, b in itertools.pairwise(numbers))

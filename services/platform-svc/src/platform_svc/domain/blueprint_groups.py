@@ -18,7 +18,7 @@ GROUP_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 class BlueprintGroupRequest(GroupRegistration):
     id: str = Field(pattern=GROUP_ID)
     blueprint_id: str = Field(min_length=1, max_length=64)
-    mivb_secondary_url: Url | None = Field(default=None, pattern=r"^https?://[^\s/]+", max_length=300)
+    mivb_secondary_url: Url | None = Field(default=None, pattern=r"^https?://[^\s/@]+(/|$)", max_length=300)
 
 
 def group_from_blueprint(

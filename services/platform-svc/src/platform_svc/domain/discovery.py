@@ -27,15 +27,15 @@ Url = str
 class SiteRegistration(Model):
     id: str = Field(min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=120)
-    mbg_url: Url = Field(pattern=r"^https?://[^\s/]+", max_length=300)
+    mbg_url: Url = Field(pattern=r"^https?://[^\s/@]+(/|$)", max_length=300)
     mbg_id: str | None = Field(default=None, min_length=1, max_length=64)
     """Optional: defaults to the MBG's host and port, so groups sharing an MBG share its id (R11)."""
 
 
 class GroupRegistration(Model):
     name: str = Field(min_length=1, max_length=120)
-    mivb_url: Url = Field(pattern=r"^https?://[^\s/]+", max_length=300)
-    micollab_url: Url = Field(pattern=r"^https?://[^\s/]+", max_length=300)
+    mivb_url: Url = Field(pattern=r"^https?://[^\s/@]+(/|$)", max_length=300)
+    micollab_url: Url = Field(pattern=r"^https?://[^\s/@]+(/|$)", max_length=300)
     sites: list[SiteRegistration] = Field(min_length=1, max_length=50)
 
     @model_validator(mode="after")
