@@ -3,11 +3,12 @@
 from datetime import datetime
 from typing import Any
 
+from customer_svc.customer_requests import Resumer, now
 from customer_svc.domain.customer import Customer, Rejected
 from customer_svc.domain.did_ranges import Span, uncovered
 from customer_svc.domain.rules import check_did_ranges
 from customer_svc.domain.tasks import Task
-from customer_svc.handlers import CustomerHandlers, Resumer, now
+from customer_svc.handlers import CustomerHandlers
 from mmp_contracts import CloudEvent, Message, Violation
 from mmp_contracts import events as ev
 from mmp_contracts.commands import AddDidRange, RemoveDidRange
