@@ -2,7 +2,7 @@
 
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Message(BaseModel):
@@ -46,3 +46,6 @@ class Violation(BaseModel):
     field: str
     rule: str
     message: str
+    conflict: bool = Field(default=False, exclude_if=lambda held: not held)
+    """The value is valid but held by someone else (a WebID, DID numbers): 409 rather than 422. Left out
+    of the JSON when false, so a violation reads as field, rule and message."""

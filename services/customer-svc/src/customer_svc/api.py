@@ -30,7 +30,7 @@ def router(handlers: CustomerHandlers, store: CustomerStore) -> APIRouter:
         intake = await handlers.intake(command, cause)
         customer = intake.customer
         if customer.status is Status.REJECTED:
-            status = 409 if intake.webid_taken else 422
+            status = 409 if any(v.conflict for v in customer.violations) else 422
             return JSONResponse(
                 status_code=status,
                 content={

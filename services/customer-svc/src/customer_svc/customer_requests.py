@@ -46,15 +46,9 @@ class Intake:
     customer: Customer
     duplicate: bool = False
 
-    @property
-    def webid_taken(self) -> bool:
-        return any(
-            v.rule == "R6" and v.field == "details.webid" and "taken" in v.message for v in self.customer.violations
-        )
-
 
 def webid_taken(webid: str) -> Violation:
-    return Violation(field="details.webid", rule="R6", message=f"WebID {webid!r} is taken")
+    return Violation(field="details.webid", rule="R6", message=f"WebID {webid!r} is taken", conflict=True)
 
 
 def now() -> datetime:
@@ -110,7 +104,7 @@ class CustomerRequests:
             if await index.claim(group, customer_id, Span.of(did_range.start, did_range.end)) is not None:
                 await self.release_numbers(customer_id, spec)
                 message = f"{did_range.start}-{did_range.end} overlaps a range of another customer on {group}"
-                return [Violation(field=f"did_ranges[{position}]", rule="R12", message=message)]
+                return [Violation(field=f"did_ranges[{position}]", rule="R12", message=message, conflict=True)]
         return []
 
     async def release_numbers(self, customer_id: str, spec: CustomerSpec) -> None:

@@ -24,7 +24,7 @@ def router(dids: DidRangeHandlers, store: CustomerStore) -> APIRouter:
         if task.refused:
             if task.violations:
                 raise HTTPException(
-                    409 if "another customer" in (task.reason or "") else 422, [v.model_dump() for v in task.violations]
+                    409 if any(v.conflict for v in task.violations) else 422, [v.model_dump() for v in task.violations]
                 )
             raise HTTPException(409, task.reason)
         return JSONResponse(status_code=202, content=task_summary(task))

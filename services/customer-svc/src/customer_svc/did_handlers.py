@@ -48,7 +48,7 @@ class DidRangeHandlers:
         holder = await self.index.claim(group, customer_id, span) if span and kind == ADD else None
         if holder is not None:
             message = f"{did_range.start}-{did_range.end} overlaps a range of another customer on {group}"
-            shape = [Violation(field="did_range", rule="R12", message=message)]
+            shape = [Violation(field="did_range", rule="R12", message=message, conflict=True)]
 
         def transition(current: Customer, task_id: str, at: datetime) -> list[Message]:
             if shape or span is None:
