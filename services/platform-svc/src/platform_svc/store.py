@@ -62,8 +62,8 @@ class PlatformStore:
         return [doc["_id"] async for doc in self.groups.collection.find(LIVE, {"_id": 1}).sort("_id", 1)]
 
     async def group_has_customers(self, group_id: str) -> bool:
-        """A customer whose MiVB and MBG work is still in place (or left there, R21) pins its group."""
-        held = [State.ASSIGNED.value, State.RESIDUE.value]
+        """A customer whose MiVB and MBG work is in place, being made (or left there, R21) pins its group."""
+        held = [State.ASSIGNED.value, State.RESIDUE.value, State.CONFIGURING.value]
         found = await self.assignments.collection.find_one({"platform_group_id": group_id, "state": {"$in": held}})
         return found is not None
 

@@ -1,7 +1,7 @@
 """The platform side of the create saga: check the rules on live data, configure, undo.
 
 Decisions come from the domain; this module only fetches and calls. Nothing here writes the
-assignment: the handlers do, once, with the outcome.
+assignment: the handlers do, before the first platform call (CONFIGURING) and with the outcome.
 """
 
 import asyncio
@@ -77,7 +77,7 @@ class PlatformWork:
         self.store = store
 
     async def check(self, customer_id: str, spec: CustomerSpec) -> Accepted | Rejected:
-        """R1, R5, R4, R9, R14, R15, R11 in that order; only the last (the username claim) writes anything."""
+        """R1, R5, R4, R9, R14, R15 in that order; nothing is written (the R11 claim is `claim`)."""
         reached = await reach_group(self.platforms, self.store, spec.platform.platform_group_id)
         if isinstance(reached, Rejected):
             return reached
@@ -97,12 +97,14 @@ class PlatformWork:
         found = await self.store.key_templates_by_id(key_templates.wanted_ids(spec))
         if unknown_templates := key_templates.check_r15_templates_exist(spec, found):
             return Rejected(unknown_templates)
-        mbg, username = group.customer_mbg(), spec.first_user.username
-        claim = sip_claim(mbg, username)
-        owner = await self.store.claim_sip_username(claim, customer_id)
-        if clash := rules.check_r11_sip_username(username, mbg.id, owner, customer_id):
-            return Rejected([clash])
+        claim = sip_claim(group.customer_mbg(), spec.first_user.username)
         return Accepted(group, mivb, micollab, time_zone, claim, key_templates.customer_copies(spec, found))
+
+    async def claim(self, customer_id: str, accepted: Accepted) -> Rejected | None:
+        """R11: claims the first user's SIP username on the MBG (again, harmlessly, when already ours)."""
+        owner = await self.store.claim_sip_username(accepted.claim, customer_id)
+        clash = rules.check_r11_sip_username(accepted.claim.target, accepted.claim.url, owner, customer_id)
+        return Rejected([clash]) if clash else None
 
     async def configure(
         self, customer_id: str, spec: CustomerSpec, accepted: Accepted

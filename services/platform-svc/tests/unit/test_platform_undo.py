@@ -4,12 +4,14 @@ from platform_svc.domain.assignment import (
     Kind,
     State,
     Step,
+    configuring_fields,
     holds_platform_work,
     may_release_after_micollab_failure,
     may_undo,
     residue,
     still_held,
     undo_plan,
+    with_planned,
 )
 
 pytestmark = pytest.mark.unit
@@ -62,8 +64,15 @@ def test_steps_round_trip_through_the_document() -> None:
 
 def test_only_an_assignment_in_place_is_released_after_a_micollab_failure() -> None:
     assert may_release_after_micollab_failure(State.ASSIGNED)
+    assert may_release_after_micollab_failure(State.CONFIGURING)  # a create stopped half-way
     assert not any(may_release_after_micollab_failure(s) for s in (State.FAILED, State.RELEASED, State.RESIDUE))
 
 
 def test_a_rollback_retry_undoes_only_what_holds_work() -> None:
-    assert [s for s in State if holds_platform_work(s)] == [State.ASSIGNED, State.RESIDUE]
+    assert [s for s in State if holds_platform_work(s)] == [State.CONFIGURING, State.ASSIGNED, State.RESIDUE]
+
+
+def test_r20_configuring_lists_what_the_create_plans_and_no_residue_yet() -> None:
+    fields = configuring_fields(ALL)
+    assert (fields["state"], [Step.from_doc(s) for s in fields["held"]], fields["residue"]) == ("CONFIGURING", ALL, [])
+    assert with_planned(ALL[:2], [ALL[1], ALL[0], ALL[2]]) == ALL[:3]

@@ -12,6 +12,7 @@ from typing import Any
 
 
 class State(StrEnum):
+    CONFIGURING = "CONFIGURING"  # the create is calling the platforms: `held` lists every step it plans
     ASSIGNED = "ASSIGNED"
     FAILED = "FAILED"  # the create failed and nothing is held
     RELEASED = "RELEASED"  # undone after the create, nothing is held
@@ -98,6 +99,17 @@ def state_fields(state: State, held: Sequence[Step]) -> dict[str, Any]:
     return {"state": state.value, "held": [step.to_doc() for step in held], "residue": residue(held)}
 
 
+def configuring_fields(planned: Sequence[Step]) -> dict[str, Any]:
+    """Written before the first platform call: should the create stop half-way, what it planned is
+    known, so a redelivery or a release can undo all of it (R20, R23). Nothing is residue yet."""
+    return {**state_fields(State.CONFIGURING, planned), "residue": []}
+
+
+def with_planned(planned: Sequence[Step], held: Sequence[Step]) -> list[Step]:
+    """Everything a resumed create may have left: what it planned, then anything held beyond that."""
+    return [*planned, *(step for step in held if step not in planned)]
+
+
 def tenant_step(held: Sequence[Step]) -> Step | None:
     return next((step for step in held if step.kind is Kind.MIVB_TENANT), None)
 
@@ -113,10 +125,11 @@ def not_in_place(customer_id: str, state: State | None) -> str:
 
 
 def may_release_after_micollab_failure(state: State) -> bool:
-    """Only an assignment still in place is undone; a late or repeated event changes nothing."""
-    return state is State.ASSIGNED
+    """Only an assignment in place (or whose create stopped half-way) is undone; a late or repeated
+    event changes nothing."""
+    return state in (State.ASSIGNED, State.CONFIGURING)
 
 
 def holds_platform_work(state: State) -> bool:
-    """What a rollback retry must undo; FAILED and RELEASED hold nothing."""
-    return state in (State.ASSIGNED, State.RESIDUE)
+    """What a rollback retry must undo; FAILED and RELEASED hold nothing; CONFIGURING may hold what it plans."""
+    return state in (State.ASSIGNED, State.RESIDUE, State.CONFIGURING)
