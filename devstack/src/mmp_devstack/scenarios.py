@@ -1,18 +1,15 @@
 """Customers for the demo, the benchmark and the tests: the canonical example, made unique per run."""
 
 import copy
-import json
 import uuid
-from pathlib import Path
 from typing import Any
 
-CANONICAL = Path(__file__).with_name("create-customer.json")
+from mmp_contracts import examples
 
 
 def canonical_command() -> dict[str, Any]:
-    """The canonical `CreateCustomer` CloudEvent (the same file BSS integrators are shown)."""
-    command: dict[str, Any] = json.loads(CANONICAL.read_text())
-    return command
+    """The canonical `CreateCustomer` CloudEvent (the same one BSS integrators are shown)."""
+    return examples.create_customer()
 
 
 def customer(index: int, tag: str = "") -> dict[str, Any]:

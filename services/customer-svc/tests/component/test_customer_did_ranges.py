@@ -1,18 +1,14 @@
 """Adding and removing DID ranges (R12) through customer-svc, platform-svc played by events."""
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from mmp_contracts import events as ev
-from mmp_contracts import topics
+from mmp_contracts import examples, topics
 from mmp_servicekit.testing import envelope
 
 pytestmark = pytest.mark.component
-
-EXAMPLE = Path(__file__).resolve().parents[4] / ".." / "shared" / "examples" / "create-customer.json"
 
 
 async def publish(service: Any, message: Any, topic: str) -> None:
@@ -20,7 +16,7 @@ async def publish(service: Any, message: Any, topic: str) -> None:
 
 
 async def active_customer(service: Any, webid: str = "harbour-dental", first: str = "6135924000") -> str:
-    body = json.loads(EXAMPLE.read_text())["data"]
+    body = examples.create_customer()["data"]
     body["details"]["webid"] = webid
     body["did_ranges"] = [{"start": first, "end": str(int(first) + 19)}]
     response = await service.http.post("/api/v1/customers", json=body)

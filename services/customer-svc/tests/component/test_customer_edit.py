@@ -1,18 +1,14 @@
 """Edit (R22), billing confirmation (R27) and usage (R28) through customer-svc, participants played by events."""
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from mmp_contracts import events as ev
-from mmp_contracts import topics
+from mmp_contracts import examples, topics
 from mmp_servicekit.testing import envelope
 
 pytestmark = pytest.mark.component
-
-EXAMPLE = Path(__file__).resolve().parents[4] / ".." / "shared" / "examples" / "create-customer.json"
 
 
 async def publish(service: Any, message: Any, topic: str) -> None:
@@ -20,7 +16,7 @@ async def publish(service: Any, message: Any, topic: str) -> None:
 
 
 async def active_customer(service: Any, confirm_billing_changes: bool = False) -> str:
-    body = json.loads(EXAMPLE.read_text())["data"]
+    body = examples.create_customer()["data"]
     body["platform"]["confirm_billing_changes"] = confirm_billing_changes
     customer_id = str((await service.http.post("/api/v1/customers", json=body)).json()["customer_id"])
     await publish(service, ev.MiCollabTenantProvisioned(customer_id=customer_id, bundles=[]), topics.MICOLLAB_EVENTS)
@@ -29,7 +25,7 @@ async def active_customer(service: Any, confirm_billing_changes: bool = False) -
 
 
 def more_phones() -> dict[str, Any]:
-    bundles = json.loads(EXAMPLE.read_text())["data"]["service_bundles"]
+    bundles = examples.create_customer()["data"]["service_bundles"]
     bundles[0]["quantity"] = 25
     return {"service_bundles": bundles, "dialing_privileges": "international"}
 
@@ -115,7 +111,7 @@ async def test_r24_a_demo_customer_cannot_be_edited(service: Any) -> None:
 
 
 async def test_a_catalogue_change_never_alters_what_a_customer_was_sold(service: Any) -> None:
-    body = json.loads(EXAMPLE.read_text())["data"]
+    body = examples.create_customer()["data"]
     body["platform"]["extension_length"] = 7
     customer_id = str((await service.http.post("/api/v1/customers", json=body)).json()["customer_id"])
     await publish(service, ev.MiCollabTenantProvisioned(customer_id=customer_id, bundles=[]), topics.MICOLLAB_EVENTS)
@@ -127,7 +123,7 @@ async def test_a_catalogue_change_never_alters_what_a_customer_was_sold(service:
     assert record["bundles_sold"]["standard-ipt"]["phones_per_user"] == 1
     response = await service.http.patch(f"/api/v1/customers/{customer_id}", json=more_phones())
     assert response.status_code == 202, "R7 is judged on the terms sold, not on today's catalogue"
-    fresh = json.loads(EXAMPLE.read_text())["data"] | {"platform": body["platform"]}
+    fresh = examples.create_customer()["data"] | {"platform": body["platform"]}
     fresh["details"] = {**fresh["details"], "webid": "fresh-dental"}
     fresh["did_ranges"] = [{"start": "6135927000", "end": "6135927009"}]
     refused = await service.http.post("/api/v1/customers", json=fresh)

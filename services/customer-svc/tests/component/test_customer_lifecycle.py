@@ -1,18 +1,14 @@
 """Delete (R23) and demo mode (R24) through customer-svc's API, its participants played by events."""
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from mmp_contracts import events as ev
-from mmp_contracts import topics
+from mmp_contracts import examples, topics
 from mmp_servicekit.testing import envelope
 
 pytestmark = pytest.mark.component
-
-EXAMPLE = Path(__file__).resolve().parents[4] / ".." / "shared" / "examples" / "create-customer.json"
 
 
 async def publish(service: Any, message: Any, topic: str) -> None:
@@ -20,7 +16,7 @@ async def publish(service: Any, message: Any, topic: str) -> None:
 
 
 async def active_customer(service: Any) -> str:
-    body = json.loads(EXAMPLE.read_text())["data"]
+    body = examples.create_customer()["data"]
     customer_id = str((await service.http.post("/api/v1/customers", json=body)).json()["customer_id"])
     await publish(service, ev.MiCollabTenantProvisioned(customer_id=customer_id, bundles=[]), topics.MICOLLAB_EVENTS)
     await service.events.wait_for(ev.CustomerActivated)
@@ -39,12 +35,12 @@ async def test_r23_delete_asks_every_platform_then_frees_the_webid(service: Any)
     assert (deleted.webid, deleted.residue) == ("harbour-dental", [])
     task = (await service.http.get(f"/api/v1/tasks/{requested.task_id}")).json()
     assert (task["status"], task["customer_status"]) == ("COMPLETED", "DELETED")
-    again = await service.http.post("/api/v1/customers", json=json.loads(EXAMPLE.read_text())["data"])
+    again = await service.http.post("/api/v1/customers", json=examples.create_customer()["data"])
     assert again.status_code == 202, "the WebID is free again"
 
 
 async def test_r25_a_delete_asked_during_the_create_waits_for_it_then_runs(service: Any) -> None:
-    body = json.loads(EXAMPLE.read_text())["data"]
+    body = examples.create_customer()["data"]
     created = (await service.http.post("/api/v1/customers", json=body)).json()
     customer_id = created["customer_id"]
     deletion = await service.http.delete(f"/api/v1/customers/{customer_id}")
@@ -58,7 +54,7 @@ async def test_r25_a_delete_asked_during_the_create_waits_for_it_then_runs(servi
 
 
 async def test_r25_a_request_waiting_for_a_create_that_fails_is_refused_with_the_reason(service: Any) -> None:
-    body = json.loads(EXAMPLE.read_text())["data"]
+    body = examples.create_customer()["data"]
     customer_id = (await service.http.post("/api/v1/customers", json=body)).json()["customer_id"]
     edit = await service.http.patch(f"/api/v1/customers/{customer_id}", json={"hotdesk_devices": ["6920"]})
     assert edit.status_code == 202
@@ -106,7 +102,7 @@ async def test_r24_an_unknown_maintenance_command_is_refused(service: Any) -> No
 
 
 async def test_r25_two_requests_waiting_behind_the_create_run_one_after_the_other(service: Any) -> None:
-    body = json.loads(EXAMPLE.read_text())["data"]
+    body = examples.create_customer()["data"]
     customer_id = (await service.http.post("/api/v1/customers", json=body)).json()["customer_id"]
     edit = (await service.http.patch(f"/api/v1/customers/{customer_id}", json={"hotdesk_devices": ["6920"]})).json()
     deletion = (await service.http.delete(f"/api/v1/customers/{customer_id}")).json()

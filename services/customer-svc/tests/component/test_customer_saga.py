@@ -1,21 +1,18 @@
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from customer_svc.domain.customer import Status
-from mmp_contracts import CloudEvent, topics
+from mmp_contracts import CloudEvent, examples, topics
 from mmp_contracts import events as ev
 from mmp_servicekit.testing import envelope
 
 pytestmark = pytest.mark.component
 
-EXAMPLE = Path(__file__).resolve().parents[4] / ".." / "shared" / "examples" / "create-customer.json"
-
 
 def canonical() -> dict[str, Any]:
-    return json.loads(EXAMPLE.read_text())
+    return examples.create_customer()
 
 
 async def publish(service: Any, message: Any, topic: str) -> None:

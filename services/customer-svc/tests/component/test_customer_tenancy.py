@@ -1,24 +1,22 @@
 """A customer-admin token reaches only its own customer (404 for every other); an SP admin reaches all."""
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from customer_svc.bootstrap import CustomerSettings
+from mmp_contracts import examples
 from mmp_servicekit.tenancy import mint_customer_token
 
 pytestmark = pytest.mark.component
 
-EXAMPLE = Path(__file__).resolve().parents[4] / ".." / "shared" / "examples" / "create-customer.json"
 SECRET = CustomerSettings().token_secret.get_secret_value()
 
 
 async def two_customers(service: Any) -> tuple[str, str]:
     ids = []
     for webid, first in (("harbour-dental", "6135924000"), ("other-dental", "6135926000")):
-        body = json.loads(EXAMPLE.read_text())["data"]
+        body = examples.create_customer()["data"]
         body["details"]["webid"] = webid
         body["did_ranges"] = [{"start": first, "end": str(int(first) + 9)}]
         ids.append((await service.http.post("/api/v1/customers", json=body)).json()["customer_id"])
@@ -46,7 +44,7 @@ async def test_a_customer_admin_sees_its_own_customer_and_nothing_else(service: 
 async def test_sp_only_operations_need_an_sp_admin(service: Any) -> None:
     mine, _ = await two_customers(service)
     headers = {"Authorization": f"Bearer {mint_customer_token(SECRET, mine)}"}
-    body = json.loads(EXAMPLE.read_text())["data"]
+    body = examples.create_customer()["data"]
     assert (await service.http.post("/api/v1/customers", json=body, headers=headers)).status_code == 403
     assert (await service.http.delete(f"/api/v1/customers/{mine}", headers=headers)).status_code == 403
 

@@ -1,19 +1,17 @@
 """One test per rule customer-svc enforces at intake, named after the rule."""
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from customer_svc.domain.catalogue import Bundle, check_bundle
 from customer_svc.domain.rules import validate_new_customer
+from mmp_contracts import examples
 from mmp_contracts.commands import CreateCustomer
 from mmp_contracts.customer_spec import CustomerSpec
 
 pytestmark = pytest.mark.unit
 
-EXAMPLE = Path(__file__).resolve().parents[5] / "shared" / "examples" / "create-customer.json"
 CATALOGUE = {
     "standard-ipt": Bundle("standard-ipt", "Standard IPT", "Standard IPT", ("6920", "6930"), 1),
     "entry-ucc": Bundle("entry-ucc", "Entry UCC", "Entry UCC", ("6930",), 1),
@@ -23,7 +21,7 @@ GROUPS = {"pg-ottawa-1"}
 
 
 def spec(**changes: Any) -> CustomerSpec:
-    data = json.loads(EXAMPLE.read_text())["data"]
+    data = examples.create_customer()["data"]
     for path, value in changes.items():
         target = data
         *parents, leaf = path.split("__")

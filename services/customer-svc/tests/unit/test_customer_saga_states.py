@@ -1,24 +1,22 @@
 """The create saga's state machine, without I/O: guarded transitions and what each one announces."""
 
-import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from customer_svc.domain.customer import Customer, Refused, Status
 from customer_svc.domain.tasks import TaskStatus
 from mmp_contracts import events as ev
+from mmp_contracts import examples
 from mmp_contracts.commands import CreateCustomer
 
 pytestmark = pytest.mark.unit
 
-EXAMPLE = Path(__file__).resolve().parents[5] / "shared" / "examples" / "create-customer.json"
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
 
 
 def requested() -> Customer:
-    spec = CreateCustomer.model_validate(json.loads(EXAMPLE.read_text())["data"]).spec()
+    spec = CreateCustomer.model_validate(examples.create_customer()["data"]).spec()
     customer, emitted = Customer.request("c-1", "t-1", spec, {}, NOW)
     assert [type(e) for e in emitted] == [ev.CustomerRequested]
     return customer
