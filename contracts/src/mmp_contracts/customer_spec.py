@@ -63,8 +63,37 @@ class Emergency(Section):
 
 
 class DidRange(Section):
+    """Numbers as fixed-width digit strings, compared as the MiVB does: ranges of different widths never
+    overlap, and leading zeros stay. Shape only here; R12's rules are checked by customer-svc."""
+
     start: str
     end: str
+
+    @classmethod
+    def parse(cls, text: str) -> "DidRange":
+        start, _, end = text.partition("-")
+        return cls(start=start, end=end or start)
+
+    def text(self) -> str:
+        return f"{self.start}-{self.end}"
+
+    @property
+    def digits(self) -> int:
+        return len(self.start)
+
+    def overlaps(self, other: "DidRange") -> bool:
+        return self.digits == other.digits and int(self.start) <= int(other.end) and int(other.start) <= int(self.end)
+
+    def minus(self, other: "DidRange") -> list["DidRange"]:
+        """What is left once `other` is taken out: nothing, this range, or the pieces on either side (R12)."""
+        if not self.overlaps(other):
+            return [self]
+        left = [self._between(int(self.start), int(other.start) - 1)] if self.start < other.start else []
+        right = [self._between(int(other.end) + 1, int(self.end))] if other.end < self.end else []
+        return left + right
+
+    def _between(self, start: int, end: int) -> "DidRange":
+        return DidRange(start=str(start).zfill(self.digits), end=str(end).zfill(self.digits))
 
 
 class FirstUser(Section):

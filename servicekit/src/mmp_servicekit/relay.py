@@ -1,12 +1,17 @@
-"""Publishes what the outbox holds, then removes it; at least once, in order per aggregate."""
+"""Publishes what the outboxes hold, then removes it; at least once, in order per aggregate."""
 
 import asyncio
 import contextlib
 import logging
 import time
-from typing import Any, Protocol
+from typing import Protocol
+
+from mmp_servicekit.store import Collection, Document
+from mmp_servicekit.store.guarded import change_document
 
 log = logging.getLogger(__name__)
+
+SWEEP_BATCH = 500
 
 
 class Publisher(Protocol):
@@ -19,13 +24,13 @@ class OutboxRelay:
     def __init__(self, publisher: Publisher, sweep_seconds: float = 1.0) -> None:
         self.publisher = publisher
         self.sweep_seconds = sweep_seconds
-        self.collections: dict[str, Any] = {}
+        self.collections: dict[str, Collection] = {}
         self._pending: set[tuple[str, str]] = set()
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
 
-    def watch(self, collection: Any) -> None:
+    def watch(self, collection: Collection) -> None:
         self.collections[collection.name] = collection
 
     def wake(self, collection: str, doc_id: str) -> None:
@@ -56,7 +61,7 @@ class OutboxRelay:
 
     async def sweep(self) -> None:
         for name, collection in self.collections.items():
-            async for doc in collection.find({"outbox.0": {"$exists": True}}, {"_id": 1}):
+            for doc in await collection.find({"pending": True}, limit=SWEEP_BATCH):
                 self._pending.add((name, doc["_id"]))
         await self.flush()
 
@@ -86,10 +91,17 @@ class OutboxRelay:
     async def _publish_document(self, name: str, doc_id: str) -> None:
         """Returns None once the document's events are out; raises otherwise."""
         collection = self.collections[name]
-        doc = await collection.find_one({"_id": doc_id}, {"outbox": 1})
+        doc = await collection.get(doc_id)
         entries = (doc or {}).get("outbox") or []
         for entry in entries:
             await self.publisher.publish(entry["value"].encode(), entry["topic"], entry["key"].encode())
         if entries:
-            published = [entry["id"] for entry in entries]
-            await collection.update_one({"_id": doc_id}, {"$pull": {"outbox": {"id": {"$in": published}}}})
+            published = {entry["id"] for entry in entries}
+            await change_document(collection, doc_id, lambda current: _without(current, published))
+
+
+def _without(doc: Document, published: set[str]) -> Document | None:
+    if not doc.get("pending"):
+        return None
+    kept = [entry for entry in doc["outbox"] if entry["id"] not in published]
+    return {**doc, "outbox": kept, "pending": bool(kept)}

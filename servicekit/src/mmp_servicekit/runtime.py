@@ -2,7 +2,7 @@
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from faststream.kafka import KafkaBroker
@@ -10,10 +10,10 @@ from faststream.kafka import KafkaBroker
 from mmp_servicekit.broker import BrokerPublisher, make_broker
 from mmp_servicekit.consumer import EventRouter
 from mmp_servicekit.metrics import ServiceMetrics
-from mmp_servicekit.outbox import Aggregates
 from mmp_servicekit.relay import OutboxRelay
+from mmp_servicekit.repository import A, Mapper, Repository
 from mmp_servicekit.settings import ServiceSettings, development_defaults_in_use
-from mmp_servicekit.store import Database, close_database, open_database, ping
+from mmp_servicekit.store import Collection, Index, Store, open_store
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ class Runtime:
     settings: ServiceSettings
     metrics: ServiceMetrics
     broker: KafkaBroker
-    database: Database
+    store: Store
     relay: OutboxRelay
     router: EventRouter
     on_start: list[Hook] = field(default_factory=list)
@@ -42,35 +42,39 @@ class Runtime:
             settings=settings,
             metrics=metrics,
             broker=broker,
-            database=open_database(settings.mongo_url, database_name or name.replace("-", "_"), settings.store_dir),
+            store=open_store(settings.store_url, database_name or name.replace("-", "_")),
             relay=OutboxRelay(publisher, settings.relay_sweep_seconds),
             router=EventRouter(publisher, metrics),
         )
 
-    def aggregates(self, collection: str) -> Aggregates:
-        handle = self.database[collection]
+    def repository(self, collection: str, mapper: Mapper[A]) -> Repository[A]:
+        handle = self.store.collection(collection, [*mapper.indexes, Index.on("pending")])
         self.relay.watch(handle)
-        return Aggregates(handle, self.relay, source=f"mmp/{self.name}")
+        return Repository(handle, mapper, self.relay, source=f"mmp/{self.name}")
+
+    def collection(self, name: str, indexes: Sequence[Index] = ()) -> Collection:
+        return self.store.collection(name, indexes)
 
     async def start(self) -> None:
         for name in development_defaults_in_use(self.settings):
             log.warning("%s is the public development default: set it anywhere but on a developer's machine", name)
+        await self.store.open()
         for hook in self.on_start:
             await hook()
         await self.broker.start()
         await self.relay.start()
 
     async def stop(self) -> None:
+        await self.relay.stop()  # flushes through the producer, so before the broker
         await self.broker.stop()
-        await self.relay.stop()
         for hook in self.on_stop:
             await hook()
-        await close_database(self.database)
+        await self.store.close()
 
     async def readiness(self) -> dict[str, bool]:
         async def database_ok() -> bool:
             try:
-                await asyncio.wait_for(ping(self.database), timeout=2)
+                await asyncio.wait_for(self.store.ping(), timeout=2)
                 return True
             except Exception:
                 return False

@@ -1,7 +1,5 @@
 """Configuration shared by every service, read once from `MMP_*` environment variables."""
 
-from pathlib import Path
-
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -12,14 +10,13 @@ class ServiceSettings(BaseSettings):
     host: str = "127.0.0.1"
     """Where the HTTP API listens; 0.0.0.0 in a container."""
     kafka_bootstrap: str = "127.0.0.1:9092"
-    kafka_idempotence: bool = False
-    """Off by default: the local broker (tansu) answers InitProducerId with UnknownError."""
-    kafka_fetch_max_wait_ms: int = 5
-    """aiokafka's 500 ms default makes every hop of a saga wait; 5 ms keeps a hop near 6 ms."""
-    mongo_url: str | None = None
-    """Unset: the embedded in-memory store. Set: a real MongoDB through AsyncMongoClient."""
-    store_dir: Path | None = None
-    """For the embedded store: keep a journal of its writes here, so a restart keeps the data."""
+    kafka_idempotence: bool = True
+    """With acks=all, as production runs; the devstack turns it off on tansu, which has no InitProducerId."""
+    kafka_fetch_max_wait_ms: int = 500
+    """Kafka answers a waiting fetch as soon as data arrives, so this only bounds an idle poll. tansu does not
+    answer early: the devstack sets 5 ms there."""
+    store_url: str | None = None
+    """`sqlite:///path/to/file.db` or `mongodb://...`; unset, the service refuses to start."""
     admin_token: SecretStr = SecretStr("dev-admin-token")
     token_secret: SecretStr = SecretStr("dev-token-secret")
     """Signs customer-admin tokens; every service shares it (MMP_TOKEN_SECRET)."""

@@ -4,6 +4,7 @@ from mmp_contracts import topics
 from mmp_contracts.base import Violation
 from mmp_contracts.customer_spec import BillingChange, BundleUsage, CustomerSpec, DidRange, FirstUser
 from mmp_contracts.events.common import CustomerKeyed, Residue
+from mmp_contracts.tasks import TaskKind
 
 
 class CustomerEvent(CustomerKeyed):
@@ -136,10 +137,10 @@ class DidRangeRemoved(CustomerEvent):
 
 class TaskCompleted(CustomerEvent):
     task_id: str
-    kind: str
+    kind: TaskKind
 
 
 class TaskFailed(CustomerEvent):
     task_id: str
-    kind: str
+    kind: TaskKind
     reason: str

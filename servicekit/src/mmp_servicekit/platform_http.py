@@ -1,0 +1,84 @@
+"""Calls to the platforms (MiVB, MBG, MiCollab, Platform Manager): one client, one way to fail, timed.
+
+A call that does not succeed raises PlatformCallFailed, which handlers turn into a `...Failed` event: a
+business outcome, never a crash. It says whether the platform may have acted (`maybe_applied`), so an undo
+knows whether there is something to put back. Writes are idempotent (PUT by id; a DELETE of what is already
+gone is done), so a redelivered message can redo its calls safely.
+"""
+
+import time
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from mmp_servicekit.metrics import ServiceMetrics
+
+TIMEOUT = httpx.Timeout(5.0, connect=2.0)
+
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol, httpx.InvalidURL)
+"""Raised before the request left: the platform cannot have acted on it."""
+NOT_APPLIED_STATUS = frozenset({503})
+"""A 5xx that says the request was not served at all."""
+
+
+def new_http_client() -> httpx.AsyncClient:
+    return httpx.AsyncClient(timeout=TIMEOUT)
+
+
+def path(*segments: str) -> str:
+    """`/api/<segment>/...`, each segment escaped, so an id can never reach another resource."""
+    return "/api/" + "/".join(quote(segment, safe="") for segment in segments)
+
+
+class PlatformCallFailed(Exception):
+    def __init__(self, where: str, problem: str, maybe_applied: bool) -> None:
+        super().__init__(f"{where}: {problem}")
+        self.reason = f"{where}: {problem}"
+        self.problem = problem
+        self.maybe_applied = maybe_applied
+        """True when the request may have taken effect (a timeout after it was sent): undo it too."""
+
+
+class PlatformClient:
+    def __init__(self, http: httpx.AsyncClient, metrics: ServiceMetrics) -> None:
+        self.http = http
+        self.metrics = metrics
+
+    async def call(
+        self, platform: str, method: str, base_url: str, api_path: str, body: dict[str, Any] | None = None
+    ) -> httpx.Response:
+        """`platform` names it in reasons and metrics (`MiVB`, `MBG`, `MiCollab`, `Platform Manager`)."""
+        where, call = f"{platform} {base_url}", f"{method} {api_path}"
+        started = time.perf_counter()
+        try:
+            response = await self.http.request(method, base_url.rstrip("/") + api_path, json=body)
+        except NOT_SENT as error:
+            self._observe(platform, started, "unreachable")
+            raise PlatformCallFailed(where, f"unreachable on {call} ({type(error).__name__})", False) from error
+        except httpx.TimeoutException as error:
+            self._observe(platform, started, "timeout")
+            raise PlatformCallFailed(where, f"{call} timed out", maybe_applied=True) from error
+        except httpx.HTTPError as error:  # a connection broken after sending: the platform may have acted
+            self._observe(platform, started, "error")
+            raise PlatformCallFailed(where, f"{call} failed ({type(error).__name__})", maybe_applied=True) from error
+        if response.is_success or (method == "DELETE" and response.status_code == 404):
+            self._observe(platform, started, "ok")  # a DELETE of what is already gone has done its work
+            return response
+        self._observe(platform, started, "refused" if response.status_code < 500 else "error")
+        status = response.status_code
+        problem = f"HTTP {status} on {call}: {_detail(response)}"
+        raise PlatformCallFailed(where, problem, maybe_applied=status >= 500 and status not in NOT_APPLIED_STATUS)
+
+    def _observe(self, platform: str, started: float, outcome: str) -> None:
+        self.metrics.platform_calls.labels(platform, outcome).observe(time.perf_counter() - started)
+
+
+def _detail(response: httpx.Response) -> str:
+    """The platform's own short explanation (it echoes no request data of ours: we send no secret)."""
+    try:
+        detail = response.json().get("detail")
+    except (ValueError, AttributeError):
+        detail = None
+    text = detail if isinstance(detail, str) else response.text
+    return text[:300] or response.reason_phrase
