@@ -36,7 +36,9 @@ async def test_a_handled_type_reaches_its_handler_typed() -> None:
     router = EventRouter(RecordingPublisher(), ServiceMetrics(), backoff=())
     router.on(TaskCompleted, handler)
     await router.deliver(body(COMPLETED), topics.CUSTOMER_EVENTS)
-    await router.deliver(body(TaskFailed(customer_id="c-1", task_id="t", kind="k", reason="r")), topics.CUSTOMER_EVENTS)
+    await router.deliver(
+        body(TaskFailed(customer_id="c-1", task_id="t", kind="create", reason="r")), topics.CUSTOMER_EVENTS
+    )
     assert seen == [COMPLETED]
 
 
