@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from confluent_kafka import Producer
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -18,12 +19,24 @@ def produce_raw(bootstrap: str, topic: str, key: bytes, value: bytes) -> None:
     assert producer.flush(10) == 0, "the broker did not take the message"
 
 
+async def partitions_of(bootstrap: str, topics: list[str]) -> list[TopicPartition]:
+    """Asked of the broker: a consumer knows only what its first metadata request returned, which on Kafka (unlike
+    tansu) is no topic at all."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(topics)
+    finally:
+        await admin.close()
+    return [TopicPartition(t["topic"], p["partition"]) for t in described for p in t["partitions"]]
+
+
 async def read_all(bootstrap: str, topics: list[str]) -> list[tuple[str, bytes | None, bytes]]:
     """Every record now on these topics, from the beginning, with its topic and key."""
+    partitions = await partitions_of(bootstrap, topics)
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, fetch_max_wait_ms=5)
     await consumer.start()
     try:
-        partitions = [TopicPartition(t, p) for t in topics for p in consumer.partitions_for_topic(t) or ()]
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)

@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 from mmp_contracts import topics
 from mmp_devstack.config import StackConfig
@@ -41,10 +42,21 @@ class Figures:
         )
 
 
+async def partitions_of(bootstrap: str, topic: str) -> list[TopicPartition]:
+    """Asked of the broker: a new consumer knows no topic on Kafka (tansu tells it every topic at once)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        described = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    return [TopicPartition(topic, p["partition"]) for t in described for p in t["partitions"]]
+
+
 async def consumer_at_end(bootstrap: str, topic: str) -> AIOKafkaConsumer:
+    partitions = await partitions_of(bootstrap, topic)
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, fetch_max_wait_ms=5, enable_auto_commit=False)
     await consumer.start()
-    partitions = [TopicPartition(topic, p) for p in (consumer.partitions_for_topic(topic) or {0})]
     consumer.assign(partitions)
     await consumer.seek_to_end(*partitions)
     for partition in partitions:

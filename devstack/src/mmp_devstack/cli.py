@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import os
 import signal
@@ -10,9 +11,11 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from mmp_devstack import bench, bench_dids, demo
+from mmp_devstack import bench, bench_dids, demo, with_ferretdb
 from mmp_devstack.client import MmpClient
-from mmp_devstack.config import StackConfig
+from mmp_devstack.config import BROKERS, STORES, StackConfig
+from mmp_devstack.infra import ferretdb, kafka
+from mmp_devstack.infra.build import SetupFailed
 from mmp_devstack.stack import Stack
 from mmp_servicekit.tenancy import mint_customer_token
 
@@ -29,7 +32,8 @@ async def running(config: StackConfig) -> AsyncIterator[Stack]:
 
 def announce(config: StackConfig) -> None:
     print("mmp is up:")
-    print(f"  kafka          {config.bootstrap}")
+    print(f"  broker         {broker_in_use(config)}")
+    print(f"  store          {store_in_use(config)}")
     print(
         f"  smtp           {config.smtp}"
         + ("" if config.smtp_url else f"  (received mail: {config.url(config.ports.mail_http)}/messages)")
@@ -44,6 +48,29 @@ def announce(config: StackConfig) -> None:
         " made from it, eight bundles; send the canonical CreateCustomer now."
     )
     sys.stdout.flush()
+
+
+def broker_in_use(config: StackConfig) -> str:
+    if config.kafka_bootstrap:
+        return f"{config.bootstrap} (MMP_KAFKA_BOOTSTRAP; clients set for {config.broker})"
+    name = f"Apache Kafka {kafka.version()}" if config.broker == "kafka" else "tansu (in memory)"
+    return f"{name} at {config.bootstrap}"
+
+
+def store_in_use(config: StackConfig) -> str:
+    if config.mongo_url:
+        return "the MongoDB at MMP_MONGO_URL"
+    if config.store == "ferretdb":
+        return f"FerretDB {ferretdb.version()} at {config.mongo}"
+    return f"sqlite (embedded), one file per service in {config.store_dir.resolve()}"
+
+
+def prepare(config: StackConfig) -> None:
+    """What the chosen broker and store need installed, made now rather than by the first stack that runs them."""
+    if config.broker == "kafka":
+        kafka.libs(config.cache)
+    if config.store == "ferretdb":
+        ferretdb.binary(config.cache)
 
 
 async def up(config: StackConfig, with_demo: bool) -> int:
@@ -81,6 +108,13 @@ async def with_stack(config: StackConfig, attach: bool, scenario: str, args: arg
             await client.close()
 
 
+def add_part_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--broker", choices=BROKERS, default="tansu", help="tansu (default) or Apache Kafka")
+    command.add_argument(
+        "--store", choices=STORES, default="sqlite", help="sqlite (default) or FerretDB; MMP_MONGO_URL overrides both"
+    )
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # its connection retries while the broker starts
@@ -88,27 +122,51 @@ def main() -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     up_command = commands.add_parser("up", help="run everything in the foreground; Ctrl-C stops it")
     up_command.add_argument("--demo", action="store_true", help="run the demo once the sandbox is ready")
+    add_part_options(up_command)
     for name in ("demo", "bench"):
         sub = commands.add_parser(name, help=f"run the {name} on a fresh stack, or on a running one with --attach")
         sub.add_argument("--attach", action="store_true", help="use the stack `mmp up` runs (needs MMP_ADMIN_TOKEN)")
+        add_part_options(sub)
         if name == "bench":
             sub.add_argument("--customers", type=int, default=200)
             sub.add_argument("--concurrency", type=int, default=16)
+    add_part_options(
+        commands.add_parser("prepare", help="resolve Kafka and build FerretDB now instead of at first use")
+    )
+    beside = commands.add_parser("with-ferretdb", help="run a command beside a FerretDB of its own (store tests)")
+    beside.add_argument("argv", nargs=argparse.REMAINDER, help="the command, after --")
     commands.add_parser("bench-dids", help="time the DID overlap check with 1,000 and 100,000 ranges held")
     token = commands.add_parser("customer-token", help="mint a customer-admin token for one customer")
     token.add_argument("customer_id")
     token.add_argument("--hours", type=int, default=24)
     args = parser.parse_args()
+    try:
+        run(parser, args)
+    except SetupFailed as error:
+        sys.exit(f"mmp: {error}")
+
+
+def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     if args.command == "up":
         stale = Path(os.environ.get("MMP_WORKDIR", ".mmp")) / "stack.env"
         stale.unlink(missing_ok=True)  # a new stack has new secrets
     config = StackConfig.from_environment()
+    if "broker" in args:
+        config = dataclasses.replace(config, broker=args.broker, store=args.store)
     if args.command == "bench-dids":
         bench_dids.main()
         return
     if args.command == "customer-token":
         print(mint_customer_token(config.token_secret, args.customer_id, args.hours * 3600))
         return
+    if args.command == "prepare":
+        prepare(config)
+        return
+    if args.command == "with-ferretdb":
+        argv = args.argv[1:] if args.argv[:1] == ["--"] else args.argv
+        if not argv:
+            parser.error("with-ferretdb needs a command: mmp with-ferretdb -- COMMAND ...")
+        sys.exit(with_ferretdb.run(config.cache, argv))
     if args.command == "up":
         sys.exit(asyncio.run(up(config, args.demo)))
     if getattr(args, "attach", False) and not os.environ.get("MMP_ADMIN_TOKEN"):

