@@ -86,3 +86,59 @@ async def test_poison_is_parked_not_retried(poison: bytes) -> None:
     await router.deliver(poison, topics.CUSTOMER_EVENTS)
     assert calls == []
     assert [p[0] for p in publisher.published] == ["customer.events.dlq"]
+
+
+@pytest.mark.parametrize(
+    "poison",
+    [
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"type": "TaskCompleted", "data": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        b"\xff\xfe not utf-8",
+    ],
+    ids=["nested-array", "nested-data", "bytes"],
+)
+async def test_hostile_bodies_are_parked_at_once(poison: bytes) -> None:
+    publisher = RecordingPublisher()
+    router = EventRouter(publisher, ServiceMetrics(), backoff=(0,))
+    router.on(TaskCompleted, lambda message, envelope: None)  # type: ignore[arg-type,return-value]
+    await router.deliver(poison, topics.CUSTOMER_EVENTS)
+    assert [p[0] for p in publisher.published] == ["customer.events.dlq"]
+
+
+async def test_a_message_too_big_to_park_whole_is_parked_cut_and_says_so() -> None:
+    publisher = RecordingPublisher()
+    router = EventRouter(publisher, ServiceMetrics(), backoff=(0,))
+    await router.deliver(b"x" * 1_500_000, topics.CUSTOMER_COMMANDS)
+    [(topic, value, headers)] = publisher.published
+    assert (topic, len(value), headers["x-truncated-from"]) == ("customer.commands.dlq", 900_000, "1500000")
+
+
+async def test_an_unknown_type_on_the_command_topic_is_parked_with_its_reason_and_counted() -> None:
+    publisher, metrics = RecordingPublisher(), ServiceMetrics()
+    router = EventRouter(publisher, metrics, backoff=(0,))
+    misspelt = json.dumps({"specversion": "1.0", "id": "bss-1", "source": "bss", "type": "CreateCustomr", "data": {}})
+    await router.deliver(misspelt.encode(), topics.CUSTOMER_COMMANDS)
+    await router.deliver(misspelt.encode(), topics.CUSTOMER_EVENTS)  # on a shared event topic: another reader's
+    [(topic, _, headers)] = publisher.published
+    assert topic == "customer.commands.dlq"
+    assert "unknown command type 'CreateCustomr'" in headers["x-error"]
+    assert metrics.dead_letters.labels(topics.CUSTOMER_COMMANDS)._value.get() == 1
+
+
+async def test_binary_mode_reaches_the_handler_like_structured_mode() -> None:
+    seen: list[tuple[str, str, TaskCompleted]] = []
+
+    async def handler(message: TaskCompleted, envelope: CloudEvent) -> None:
+        seen.append((envelope.id, envelope.source, message))
+
+    router = EventRouter(RecordingPublisher(), ServiceMetrics(), backoff=())
+    router.on(TaskCompleted, handler)
+    headers = [
+        ("ce_specversion", b"1.0"),
+        ("ce_id", b"bss-order-4711"),
+        ("ce_source", b"urn:bss:billing"),
+        ("ce_type", b"TaskCompleted"),
+        ("content-type", b"application/json; charset=utf-8"),
+    ]
+    await router.deliver(COMPLETED.model_dump_json().encode(), topics.CUSTOMER_EVENTS, b"c-1", headers)
+    assert seen == [("bss-order-4711", "urn:bss:billing", COMPLETED)]

@@ -101,3 +101,33 @@ def test_every_rule_the_code_cites_is_written_down() -> None:
     missing = sorted({f"R{n}" for n in cited} - written, key=lambda r: int(r[1:]))
     assert not missing, f"cited but not in docs/rules.md: {missing}"
     assert written == {f"R{n}" for n in range(1, 29)}
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        {"id": "bss-order-4711"},
+        {"time": None},
+        {"datacontenttype": "application/json; charset=utf-8"},
+        {"datacontenttype": "application/cloudevents+json"},
+    ],
+    ids=["any-id", "no-time", "media-type-parameters", "json-suffix"],
+)
+def test_every_valid_cloudevent_is_taken(variant: dict[str, object]) -> None:
+    raw = {key: value for key, value in (json.loads(CANONICAL.read_text()) | variant).items() if value is not None}
+    envelope = CloudEvent.model_validate(raw)
+    assert isinstance(envelope.data, CreateCustomer)
+
+
+def test_data_that_is_not_json_is_refused() -> None:
+    raw = json.loads(CANONICAL.read_text()) | {"datacontenttype": "application/xml"}
+    with pytest.raises(ValueError, match="data must be JSON"):
+        CloudEvent.model_validate(raw)
+
+
+def test_binary_mode_carries_the_same_event_as_structured_mode() -> None:
+    structured = json.loads(CANONICAL.read_text())
+    headers = [(f"ce_{name}", str(value).encode()) for name, value in structured.items() if name != "data"]
+    binary = CloudEvent.from_kafka(json.dumps(structured["data"]).encode(), headers)
+    assert binary == CloudEvent.from_kafka(CANONICAL.read_bytes())
+    assert binary.key == f"{structured['source']} {structured['id']}"

@@ -63,4 +63,4 @@ def subscribe(
     @broker.subscriber(*names, **options)
     async def consume(message: KafkaMessage) -> None:
         record = message.raw_message
-        await router.deliver(message.body, record.topic, record.key)  # type: ignore[union-attr]
+        await router.deliver(message.body, record.topic, record.key, record.headers or ())  # type: ignore[union-attr]

@@ -2,16 +2,19 @@
 
 A business rejection is not an error: handlers turn it into a `...Failed` event. What raises here is
 a fault (a poison message, a database or broker glitch); it is retried with backoff, well inside the
-consumer's poll interval, then parked on `<topic>.dlq` with the error and counted.
+consumer's poll interval, then parked on `<topic>.dlq` with the error and counted. A poison message never
+blocks its partition: whatever its content or size, it is parked at once and the next one is read.
 """
 
-import asyncio
-import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
-from mmp_contracts import CloudEvent, Message
+import orjson
+from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt, wait_chain, wait_fixed
+
+from mmp_contracts import CloudEvent, Message, topics
+from mmp_contracts.envelope import BINARY_MODE_MARK
 from mmp_contracts.topics import dead_letter
 from mmp_servicekit.logs import correlation_id
 from mmp_servicekit.metrics import ServiceMetrics
@@ -20,7 +23,12 @@ log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=Message)
 Handler = Callable[[M, CloudEvent], Awaitable[None]]
+Headers = Sequence[tuple[str, bytes]]
 BACKOFF_SECONDS: Sequence[float] = (0.05, 0.2, 0.5, 1.0, 2.0)
+COMMAND_TOPICS = frozenset({topics.CUSTOMER_COMMANDS})
+"""Topics whose every message is meant for one reader: a type it does not know is an error, not noise."""
+PARKED_BYTES_MAX = 900_000
+"""A dead letter keeps at most this much of the message, so parking can never fail on Kafka's size limit."""
 
 
 class Publisher(Protocol):
@@ -39,16 +47,18 @@ class EventRouter:
     def on(self, message_type: type[M], handler: Handler[M]) -> None:
         self.handlers[message_type.type_name()] = handler
 
-    async def deliver(self, body: bytes, topic: str, key: bytes | None = None) -> None:
-        type_name = _peek_type(body)
+    async def deliver(self, body: bytes, topic: str, key: bytes | None = None, headers: Headers = ()) -> None:
+        type_name = _peek_type(body, headers)
         if type_name is None:
-            await self._park(body, topic, key, "not a CloudEvents JSON object with a type")
+            await self._park(body, topic, key, "not a CloudEvent: no type attribute in a JSON object or ce_type")
             return
         handler = self.handlers.get(type_name)
         if handler is None:
-            return  # another reader's message on a shared topic
+            if topic in COMMAND_TOPICS:
+                await self._park(body, topic, key, f"type: unknown command type {type_name[:100]!r}")
+            return  # another reader's message on a shared event topic
         try:
-            envelope = CloudEvent.model_validate_json(body)
+            envelope = CloudEvent.from_kafka(body, headers)
         except Exception as error:  # whatever the input, a message that does not parse is parked, not retried
             await self._park(body, topic, key, f"invalid message: {error}")
             return
@@ -61,29 +71,44 @@ class EventRouter:
     async def _with_retries(
         self, handler: Handler[Any], envelope: CloudEvent, body: bytes, topic: str, key: bytes | None
     ) -> None:
-        for attempt, pause in enumerate([*self.backoff, None]):
-            try:
-                await handler(envelope.data, envelope)
-                self.metrics.handled.labels(envelope.type).inc()
-                return
-            except Exception as error:
-                if pause is None:
-                    log.exception("giving up on %s %s after %d attempts", envelope.type, envelope.id, attempt + 1)
-                    await self._park(body, topic, key, repr(error))
-                    return
-                log.warning("retrying %s %s after %r", envelope.type, envelope.id, error)
-                await asyncio.sleep(pause)
+        def retrying(state: RetryCallState) -> None:
+            error = state.outcome.exception() if state.outcome else None
+            log.warning("retrying %s %s after %r", envelope.type, envelope.id, error)
+
+        try:
+            async for attempt in AsyncRetrying(
+                stop=stop_after_attempt(len(self.backoff) + 1),
+                wait=wait_chain(*(wait_fixed(pause) for pause in self.backoff)) if self.backoff else wait_fixed(0),
+                before_sleep=retrying,
+                reraise=True,
+            ):
+                with attempt:
+                    await handler(envelope.data, envelope)
+        except Exception as error:
+            log.exception("giving up on %s %s after %d attempts", envelope.type, envelope.id, len(self.backoff) + 1)
+            await self._park(body, topic, key, repr(error))
+            return
+        self.metrics.handled.labels(envelope.type).inc()
 
     async def _park(self, body: bytes, topic: str, key: bytes | None, error: str) -> None:
         # If this publish fails the exception propagates, the offset is not committed, Kafka redelivers.
-        await self.publisher.publish(body, dead_letter(topic), key or b"", {"x-error": error[:2000]})
+        headers = {"x-error": error[:2000]}
+        if len(body) > PARKED_BYTES_MAX:
+            headers["x-truncated-from"] = str(len(body))
+            body = body[:PARKED_BYTES_MAX]
+        await self.publisher.publish(body, dead_letter(topic), key or b"", headers)
         self.metrics.dead_letters.labels(topic).inc()
         log.error("parked a message on %s: %s", dead_letter(topic), error[:500])
 
 
-def _peek_type(body: bytes) -> str | None:
+def _peek_type(body: bytes, headers: Headers) -> str | None:
+    for name, value in headers:
+        if name.lower() == "ce_type":
+            return value.decode(errors="replace")
+    if any(name.lower() == BINARY_MODE_MARK for name, _ in headers):
+        return None
     try:
-        raw = json.loads(body)
-    except ValueError:
+        raw = orjson.loads(body)  # refuses nesting deeper than 1,024 levels, where json.loads would recurse
+    except orjson.JSONDecodeError:
         return None
     return raw["type"] if isinstance(raw, dict) and isinstance(raw.get("type"), str) else None

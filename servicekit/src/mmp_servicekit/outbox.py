@@ -26,10 +26,19 @@ class Cause:
 
     correlation_id: str
     message_id: str | None = None
+    source: str | None = None
+    """Of the message; a message is one `source` + `id` (CloudEvents), so two sources may reuse an id."""
 
     @classmethod
     def of(cls, envelope: CloudEvent) -> "Cause":
-        return cls(correlation_id=envelope.correlationid or str(envelope.id), message_id=str(envelope.id))
+        return cls(correlation_id=envelope.correlationid or envelope.id, message_id=envelope.id, source=envelope.source)
+
+    @property
+    def applied_key(self) -> str | None:
+        """What the idempotent-consumer guard records of the message."""
+        if self.message_id is None or self.source is None:
+            return self.message_id
+        return f"{self.source} {self.message_id}"
 
 
 def entries(events: Sequence[Message], cause: Cause, source: str) -> list[dict[str, str]]:
@@ -52,7 +61,7 @@ def entries(events: Sequence[Message], cause: Cause, source: str) -> list[dict[s
 
 def already_applied(doc: Document, cause: Cause) -> bool:
     """The idempotent-consumer guard: this message's effect is already in the document."""
-    return cause.message_id is not None and cause.message_id in doc.get("applied", ())
+    return cause.applied_key is not None and cause.applied_key in doc.get("applied", ())
 
 
 def with_outbox(state: Document, previous: Document | None, new: list[dict[str, str]], cause: Cause) -> Document:
@@ -62,6 +71,6 @@ def with_outbox(state: Document, previous: Document | None, new: list[dict[str, 
         raise ValueError(f"an aggregate's state may not use the names {clash}")
     outbox: list[Any] = [*(previous or {}).get("outbox", ()), *new]
     applied = list((previous or {}).get("applied", ()))
-    if cause.message_id:
-        applied = [*applied, cause.message_id][-APPLIED_IDS_KEPT:]
+    if cause.applied_key:
+        applied = [*applied, cause.applied_key][-APPLIED_IDS_KEPT:]
     return {**state, "outbox": outbox, "pending": bool(outbox), "applied": applied}
