@@ -10,13 +10,14 @@ from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 
 from mmp_servicekit.consumer import EventRouter
 from mmp_servicekit.metrics import ServiceMetrics
-from mmp_servicekit.settings import ServiceSettings
+from mmp_servicekit.settings import ServiceSettings, kafka_security
 
 
 def make_broker(settings: ServiceSettings, service: str, metrics: ServiceMetrics) -> KafkaBroker:
     return KafkaBroker(
         settings.kafka_bootstrap,
         client_id=service,
+        security=kafka_security(settings).faststream(),
         enable_idempotence=settings.kafka_idempotence,
         acks="all",
         linger_ms=0,

@@ -3,6 +3,8 @@
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from mmp_servicekit.kafka_security import KafkaSecurity, Mechanism, Protocol
+
 
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MMP_", extra="ignore")
@@ -15,6 +17,12 @@ class ServiceSettings(BaseSettings):
     kafka_fetch_max_wait_ms: int = 500
     """Kafka answers a waiting fetch as soon as data arrives, so this only bounds an idle poll. tansu does not
     answer early: the devstack sets 5 ms there."""
+    kafka_security_protocol: Protocol = "PLAINTEXT"
+    kafka_sasl_mechanism: Mechanism = "SCRAM-SHA-512"
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ca_file: str | None = None
+    """The CA of the brokers' certificates (SSL, SASL_SSL); unset, the system's trust store."""
     store_url: str | None = None
     """`sqlite:///path/to/file.db` or `mongodb://...`; unset, the service refuses to start."""
     admin_token: SecretStr = SecretStr("dev-admin-token")
@@ -34,3 +42,13 @@ def development_defaults_in_use(settings: ServiceSettings) -> list[str]:
         for name, value in DEV_DEFAULTS.items()
         if getattr(settings, name).get_secret_value() == value
     ]
+
+
+def kafka_security(settings: ServiceSettings) -> KafkaSecurity:
+    return KafkaSecurity(
+        protocol=settings.kafka_security_protocol,
+        sasl_mechanism=settings.kafka_sasl_mechanism,
+        sasl_username=settings.kafka_sasl_username,
+        sasl_password=settings.kafka_sasl_password,
+        ca_file=settings.kafka_ca_file,
+    )
