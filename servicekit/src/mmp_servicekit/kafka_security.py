@@ -18,9 +18,12 @@ class KafkaSecurity(BaseModel):
     ca_file: str | None = None
     """The CA that signed the brokers' certificates; unset, the system's trust store."""
 
+    def ssl_context(self) -> ssl.SSLContext | None:
+        return ssl.create_default_context(cafile=self.ca_file) if self.protocol in ("SSL", "SASL_SSL") else None
+
     def faststream(self) -> BaseSecurity | None:
         tls = self.protocol in ("SSL", "SASL_SSL")
-        context = ssl.create_default_context(cafile=self.ca_file) if tls else None
+        context = self.ssl_context()
         if self.protocol.startswith("SASL"):
             if not self.sasl_username or self.sasl_password is None:
                 raise ValueError(
