@@ -11,3 +11,12 @@ ALL = (CUSTOMER_COMMANDS, CUSTOMER_EVENTS, PLATFORM_EVENTS, MICOLLAB_EVENTS, NOT
 
 def dead_letter(topic: str) -> str:
     return f"{topic}.dlq"
+
+
+PUBLISHER = {
+    CUSTOMER_EVENTS: "customer-svc",
+    PLATFORM_EVENTS: "platform-svc",
+    MICOLLAB_EVENTS: "micollab-svc",
+    NOTIFY_EVENTS: "notify-svc",
+}
+"""Only the owner publishes on its event topic; commands come from outside (a BSS, an administrator)."""

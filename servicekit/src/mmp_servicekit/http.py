@@ -9,9 +9,11 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Respons
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from faststream.specification import AsyncAPI
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from mmp_contracts import topics
+from mmp_contracts.registry import CATALOGUE, MESSAGE_TYPES
+from mmp_servicekit import asyncapi as asyncapi_docs
 from mmp_servicekit.runtime import Runtime
 from mmp_servicekit.tenancy import (
     CUSTOMER_ADMIN,
@@ -81,9 +83,8 @@ def create_app(runtime: Runtime, routers: Sequence[APIRouter], title: str, tenan
         return Response(generate_latest(runtime.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/asyncapi.json", include_in_schema=False)
-    async def asyncapi() -> Response:
-        spec = AsyncAPI(runtime.broker, title=f"{title} messages").to_specification()
-        return Response(spec.to_json(), media_type="application/json")
+    async def asyncapi() -> dict[str, Any]:
+        return asyncapi_document(runtime)
 
     return app
 
@@ -105,3 +106,10 @@ def serve(app: FastAPI, host: str, port: int) -> None:
     import uvicorn
 
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+
+
+def asyncapi_document(runtime: Runtime) -> dict[str, Any]:
+    """What the service receives (its router's table) and sends (every message of the topic it owns)."""
+    receives = [MESSAGE_TYPES[name] for name in runtime.router.handlers]
+    sends = [cls for cls in CATALOGUE if topics.PUBLISHER.get(cls.topic) == runtime.name]
+    return asyncapi_docs.document(runtime.name, receives, sends)
