@@ -10,6 +10,7 @@ import pytest
 
 from mmp_contracts import CloudEvent, Message
 from mmp_contracts.events import TaskCompleted
+from mmp_servicekit.metrics import ServiceMetrics
 from mmp_servicekit.outbox import Cause
 from mmp_servicekit.relay import OutboxRelay
 from mmp_servicekit.repository import Outcome, Repository
@@ -74,7 +75,7 @@ class Parts:
 @pytest.fixture
 async def parts(tmp_path: Path) -> AsyncIterator[Parts]:
     publisher = RecordingPublisher()
-    relay = OutboxRelay(publisher)
+    relay = OutboxRelay(publisher, ServiceMetrics())
     store = open_store(f"sqlite://{tmp_path / 'kit.db'}", "kit")
     mapper = CounterMapper()
     collection = store.collection("counters", [*mapper.indexes, Index.on("pending")])

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 
 @dataclass
@@ -23,5 +23,29 @@ class ServiceMetrics:
             "mmp_platform_call_seconds",
             "Calls to a platform API",
             ["platform", "outcome"],
+            registry=self.registry,
+        )
+        self.http_requests = Counter(
+            "mmp_http_requests_total",
+            "HTTP requests answered, by route template and status code",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.http_seconds = Histogram(
+            "mmp_http_request_seconds",
+            "Time to answer an HTTP request, by route template",
+            ["method", "route"],
+            registry=self.registry,
+        )
+        self.outbox_pending = Gauge(
+            "mmp_outbox_pending_documents",
+            "Aggregates holding events not yet published, at the relay's last sweep",
+            ["collection"],
+            registry=self.registry,
+        )
+        self.outbox_oldest = Gauge(
+            "mmp_outbox_oldest_event_age_seconds",
+            "Age of the oldest event not yet published, at the relay's last sweep (0 when none)",
+            ["collection"],
             registry=self.registry,
         )

@@ -8,6 +8,7 @@ A stored aggregate document carries, besides its state:
 - `applied`: the ids of the last messages applied to it (the idempotent-consumer guard).
 """
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -41,7 +42,7 @@ class Cause:
         return f"{self.source} {self.message_id}"
 
 
-def entries(events: Sequence[Message], cause: Cause, source: str) -> list[dict[str, str]]:
+def entries(events: Sequence[Message], cause: Cause, source: str) -> list[dict[str, Any]]:
     """The events as they will go on the wire, each a CloudEvent caused by `cause`."""
     made = []
     for message in events:
@@ -54,6 +55,7 @@ def entries(events: Sequence[Message], cause: Cause, source: str) -> list[dict[s
                 "topic": message.topic,
                 "key": message.partition_key(),
                 "value": envelope.to_json().decode(),
+                "at": time.time(),
             }
         )
     return made
@@ -64,7 +66,7 @@ def already_applied(doc: Document, cause: Cause) -> bool:
     return cause.applied_key is not None and cause.applied_key in doc.get("applied", ())
 
 
-def with_outbox(state: Document, previous: Document | None, new: list[dict[str, str]], cause: Cause) -> Document:
+def with_outbox(state: Document, previous: Document | None, new: list[dict[str, Any]], cause: Cause) -> Document:
     """The aggregate's new state plus its bookkeeping: earlier unpublished events, then the new ones."""
     clash = [name for name in RESERVED if name in state]
     if clash:

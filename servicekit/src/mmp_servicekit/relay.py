@@ -6,6 +6,7 @@ import logging
 import time
 from typing import Protocol
 
+from mmp_servicekit.metrics import ServiceMetrics
 from mmp_servicekit.store import Collection, Document
 from mmp_servicekit.store.guarded import change_document
 
@@ -21,8 +22,9 @@ class Publisher(Protocol):
 class OutboxRelay:
     """Woken by each write for low latency; a periodic sweep picks up whatever a crash left behind."""
 
-    def __init__(self, publisher: Publisher, sweep_seconds: float = 1.0) -> None:
+    def __init__(self, publisher: Publisher, metrics: ServiceMetrics, sweep_seconds: float = 1.0) -> None:
         self.publisher = publisher
+        self.metrics = metrics
         self.sweep_seconds = sweep_seconds
         self.collections: dict[str, Collection] = {}
         self._pending: set[tuple[str, str]] = set()
@@ -60,9 +62,13 @@ class OutboxRelay:
             raise failed[0][1]
 
     async def sweep(self) -> None:
+        now = time.time()
         for name, collection in self.collections.items():
-            for doc in await collection.find({"pending": True}, limit=SWEEP_BATCH):
-                self._pending.add((name, doc["_id"]))
+            found = await collection.find({"pending": True}, limit=SWEEP_BATCH)
+            self._pending |= {(name, doc["_id"]) for doc in found}
+            self.metrics.outbox_pending.labels(name).set(await collection.count({"pending": True}))
+            oldest = min((entry.get("at", now) for doc in found for entry in doc["outbox"]), default=now)
+            self.metrics.outbox_oldest.labels(name).set(now - oldest)
         await self.flush()
 
     async def _run(self) -> None:

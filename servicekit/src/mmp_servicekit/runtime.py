@@ -43,7 +43,7 @@ class Runtime:
             metrics=metrics,
             broker=broker,
             store=open_store(settings.store_url, database_name or name.replace("-", "_")),
-            relay=OutboxRelay(publisher, settings.relay_sweep_seconds),
+            relay=OutboxRelay(publisher, metrics, settings.relay_sweep_seconds),
             router=EventRouter(publisher, metrics),
         )
 
