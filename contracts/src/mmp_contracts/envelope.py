@@ -35,6 +35,8 @@ class CloudEvent(BaseModel):
     dataschema: str
     correlationid: str | None = None
     causationid: str | None = None
+    traceparent: str | None = None
+    """The W3C trace context of the span that made the event (CloudEvents distributed-tracing extension)."""
     data: SerializeAsAny[Message]
 
     @model_validator(mode="before")
@@ -83,7 +85,15 @@ class CloudEvent(BaseModel):
         return f"{self.source} {self.id}"
 
     @classmethod
-    def wrap(cls, message: Message, *, source: str, correlationid: str | None, causationid: str | None = None) -> Self:
+    def wrap(
+        cls,
+        message: Message,
+        *,
+        source: str,
+        correlationid: str | None,
+        causationid: str | None = None,
+        traceparent: str | None = None,
+    ) -> Self:
         return cls(
             id=str(uuid.uuid4()),
             source=source,
@@ -92,6 +102,7 @@ class CloudEvent(BaseModel):
             dataschema=message.schema_urn(),
             correlationid=correlationid,
             causationid=causationid,
+            traceparent=traceparent,
             data=message,
         )
 

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
 import orjson
+from opentelemetry.trace import SpanKind
 from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt, wait_chain, wait_fixed
 
 from mmp_contracts import CloudEvent, Message, topics
@@ -18,6 +19,7 @@ from mmp_contracts.envelope import BINARY_MODE_MARK
 from mmp_contracts.topics import dead_letter
 from mmp_servicekit.logs import correlation_id
 from mmp_servicekit.metrics import ServiceMetrics
+from mmp_servicekit.tracing import continued
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +65,11 @@ class EventRouter:
             await self._park(body, topic, key, f"invalid message: {error}")
             return
         token = correlation_id.set(envelope.correlationid)
+        carrier = {"traceparent": envelope.traceparent} if envelope.traceparent else {}
+        carrier |= {name: value.decode(errors="replace") for name, value in headers if name == "traceparent"}
         try:
-            await self._with_retries(handler, envelope, body, topic, key)
+            with continued(f"process {envelope.type}", SpanKind.CONSUMER, carrier, **{"messaging.destination": topic}):
+                await self._with_retries(handler, envelope, body, topic, key)
         finally:
             correlation_id.reset(token)
 

@@ -14,7 +14,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from mmp_contracts import topics
 from mmp_contracts.registry import CATALOGUE, MESSAGE_TYPES
 from mmp_servicekit import asyncapi as asyncapi_docs
-from mmp_servicekit.http_metrics import HttpMetrics
+from mmp_servicekit.http_observation import ObservedRequests
 from mmp_servicekit.runtime import Runtime
 from mmp_servicekit.tenancy import (
     CUSTOMER_ADMIN,
@@ -62,7 +62,7 @@ def create_app(runtime: Runtime, routers: Sequence[APIRouter], title: str, tenan
             await runtime.stop()
 
     app = FastAPI(title=title, lifespan=lifespan)
-    app.add_middleware(HttpMetrics, metrics=runtime.metrics)
+    app.add_middleware(ObservedRequests, metrics=runtime.metrics)
     guards = [Depends(bearer_auth(runtime)), Depends(tenant_guard if tenant_scoped else sp_admin_only)]
     for router in routers:
         app.include_router(router, dependencies=guards)

@@ -15,6 +15,7 @@ from typing import Any
 
 from mmp_contracts import CloudEvent, Message
 from mmp_servicekit.store import Document
+from mmp_servicekit.tracing import current_traceparent
 
 APPLIED_IDS_KEPT = 256
 """Per aggregate; redeliveries come within a consumer rebalance, far fewer messages back than this."""
@@ -45,9 +46,15 @@ class Cause:
 def entries(events: Sequence[Message], cause: Cause, source: str) -> list[dict[str, Any]]:
     """The events as they will go on the wire, each a CloudEvent caused by `cause`."""
     made = []
+    traceparent = current_traceparent()
+    headers = {"correlationid": cause.correlation_id} | ({"traceparent": traceparent} if traceparent else {})
     for message in events:
         envelope = CloudEvent.wrap(
-            message, source=source, correlationid=cause.correlation_id, causationid=cause.message_id
+            message,
+            source=source,
+            correlationid=cause.correlation_id,
+            causationid=cause.message_id,
+            traceparent=traceparent,
         )
         made.append(
             {
@@ -56,6 +63,7 @@ def entries(events: Sequence[Message], cause: Cause, source: str) -> list[dict[s
                 "key": message.partition_key(),
                 "value": envelope.to_json().decode(),
                 "at": time.time(),
+                "headers": headers,
             }
         )
     return made

@@ -11,8 +11,11 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+from opentelemetry import propagate
+from opentelemetry.trace import SpanKind
 
 from mmp_servicekit.metrics import ServiceMetrics
+from mmp_servicekit.tracing import tracer
 
 TIMEOUT = httpx.Timeout(5.0, connect=2.0)
 
@@ -50,9 +53,28 @@ class PlatformClient:
     ) -> httpx.Response:
         """`platform` names it in reasons and metrics (`MiVB`, `MBG`, `MiCollab`, `Platform Manager`)."""
         where, call = f"{platform} {base_url}", f"{method} {api_path}"
+        with tracer().start_as_current_span(f"{platform} {method}", kind=SpanKind.CLIENT) as span:
+            span.set_attribute("http.request.method", method)
+            span.set_attribute("server.address", base_url)
+            response = await self._timed(platform, method, base_url, api_path, where, call, body)
+            span.set_attribute("http.response.status_code", response.status_code)
+        return response
+
+    async def _timed(
+        self,
+        platform: str,
+        method: str,
+        base_url: str,
+        api_path: str,
+        where: str,
+        call: str,
+        body: dict[str, Any] | None,
+    ) -> httpx.Response:
         started = time.perf_counter()
+        headers: dict[str, str] = {}
+        propagate.inject(headers)
         try:
-            response = await self.http.request(method, base_url.rstrip("/") + api_path, json=body)
+            response = await self.http.request(method, base_url.rstrip("/") + api_path, json=body, headers=headers)
         except NOT_SENT as error:
             self._observe(platform, started, "unreachable")
             raise PlatformCallFailed(where, f"unreachable on {call} ({type(error).__name__})", False) from error

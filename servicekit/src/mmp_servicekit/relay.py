@@ -16,7 +16,7 @@ SWEEP_BATCH = 500
 
 
 class Publisher(Protocol):
-    async def publish(self, value: bytes, topic: str, key: bytes) -> None: ...
+    async def publish(self, value: bytes, topic: str, key: bytes, headers: dict[str, str] | None = None) -> None: ...
 
 
 class OutboxRelay:
@@ -100,7 +100,9 @@ class OutboxRelay:
         doc = await collection.get(doc_id)
         entries = (doc or {}).get("outbox") or []
         for entry in entries:
-            await self.publisher.publish(entry["value"].encode(), entry["topic"], entry["key"].encode())
+            await self.publisher.publish(
+                entry["value"].encode(), entry["topic"], entry["key"].encode(), entry.get("headers")
+            )
         if entries:
             published = {entry["id"] for entry in entries}
             await change_document(collection, doc_id, lambda current: _without(current, published))

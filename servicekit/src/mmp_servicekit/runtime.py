@@ -14,6 +14,7 @@ from mmp_servicekit.relay import OutboxRelay
 from mmp_servicekit.repository import A, Mapper, Repository
 from mmp_servicekit.settings import ServiceSettings, development_defaults_in_use
 from mmp_servicekit.store import Collection, Index, Store, open_store
+from mmp_servicekit.tracing import configure_tracing
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ class Runtime:
 
     @classmethod
     def build(cls, name: str, settings: ServiceSettings, database_name: str | None = None) -> "Runtime":
+        configure_tracing(name, settings.otlp_endpoint)
         metrics = ServiceMetrics()
         broker = make_broker(settings, name, metrics)
         publisher = BrokerPublisher(broker)

@@ -29,6 +29,8 @@ class ServiceSettings(BaseSettings):
     token_secret: SecretStr = SecretStr("dev-token-secret")
     """Signs customer-admin tokens; every service shares it (MMP_TOKEN_SECRET)."""
     log_level: str = "INFO"
+    otlp_endpoint: str | None = None
+    """Where traces are sent (OTLP over HTTP, e.g. http://collector:4318/v1/traces); unset, none are."""
     relay_sweep_seconds: float = 1.0
 
 
