@@ -49,6 +49,9 @@ async def test_a_taken_id_or_unique_value_is_refused_naming_the_field(customers:
         await customers.insert(customer("c-2", "harbour-dental"))
     assert same_webid.value.field == "webid"
     assert await customers.get("c-2") is None
+    with pytest.raises(DuplicateKey) as both:
+        await customers.insert(customer("c-1", "harbour-dental"))
+    assert both.value.field == "_id", "a redelivered insert is told its id is taken, whatever else clashes"
 
 
 async def test_a_unique_field_must_hold_a_value(customers: Collection) -> None:

@@ -120,6 +120,8 @@ class MongoCollection:
         try:
             await self._handle.insert_one(dict(doc))
         except DuplicateKeyError as error:
+            if await self.get(doc["_id"]) is not None:
+                raise DuplicateKey(self.name, "_id") from error  # the id first, whatever else also clashed
             raise DuplicateKey(self.name, await self._field_of(error, doc)) from error
 
     async def replace(self, doc: Document, *, version: int) -> bool:

@@ -141,9 +141,14 @@ class SqliteCollection:
 
     async def insert(self, doc: Document) -> None:
         check_unique_values(self.name, self.indexes, doc)
-        with self._transaction() as db:
-            self._insert_row(db, doc)
-            self._write_multi(db, doc["_id"], doc)
+        try:
+            with self._transaction() as db:
+                self._insert_row(db, doc)
+                self._write_multi(db, doc["_id"], doc)
+        except DuplicateKey as duplicate:
+            if duplicate.field != "_id" and await self.get(doc["_id"]) is not None:
+                raise DuplicateKey(self.name, "_id") from duplicate  # the id first, whatever else also clashed
+            raise
 
     async def replace(self, doc: Document, *, version: int) -> bool:
         check_unique_values(self.name, self.indexes, doc)
