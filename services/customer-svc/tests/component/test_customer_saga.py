@@ -3,7 +3,7 @@ from typing import Any
 
 import pytest
 
-from customer_svc.domain.customer import Status
+from customer_svc.domain.record import Status
 from mmp_contracts import CloudEvent, examples, topics
 from mmp_contracts import events as ev
 from mmp_servicekit.testing import envelope

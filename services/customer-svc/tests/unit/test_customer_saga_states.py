@@ -4,15 +4,23 @@ from datetime import UTC, datetime
 
 import pytest
 
-from customer_svc.domain.customer import Customer, Refused, Status
+from customer_svc.domain.catalogue import Bundle
+from customer_svc.domain.customer import Customer
+from customer_svc.domain.record import Status
+from customer_svc.domain.refusal import Refused
 from customer_svc.domain.tasks import TaskStatus
 from mmp_contracts import events as ev
 from mmp_contracts import examples
 from mmp_contracts.commands import CreateCustomer
+from mmp_contracts.customer_spec import CustomerChanges
 
 pytestmark = pytest.mark.unit
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
+CATALOGUE = {
+    "standard-ipt": Bundle("standard-ipt", "Standard IPT", "Standard IPT", ("6920", "6930"), 1),
+    "entry-ucc": Bundle("entry-ucc", "Entry UCC", "Entry UCC", ("6930",), 1),
+}
 
 
 def requested() -> Customer:
@@ -26,8 +34,8 @@ def test_micollab_done_activates_once() -> None:
     customer = requested()
     emitted = customer.micollab_provisioned(["standard-ipt"], "https://portal", NOW)
     assert [type(e) for e in emitted] == [ev.CustomerActivated, ev.TaskCompleted]
-    assert customer.status is Status.ACTIVE
-    assert customer.micollab_provisioned(["standard-ipt"], "https://portal", NOW) == []
+    assert customer.record.status is Status.ACTIVE
+    assert customer.micollab_provisioned(["standard-ipt"], "https://portal", NOW) is None
 
 
 def test_r20_a_platform_failure_fails_the_customer_with_its_reason() -> None:
@@ -36,15 +44,15 @@ def test_r20_a_platform_failure_fails_the_customer_with_its_reason() -> None:
         ev.PlatformAssignmentFailed(customer_id="c-1", reason="R4: no hunt group"), NOW
     )
     assert [type(e) for e in emitted] == [ev.CustomerFailed, ev.TaskFailed]
-    assert (customer.status, customer.reason) == (Status.FAILED, "R4: no hunt group")
-    assert not customer.status.holds_webid
+    assert (customer.record.status, customer.record.reason) == (Status.FAILED, "R4: no hunt group")
+    assert not customer.record.status.holds_webid
 
 
 def test_r20_a_micollab_failure_waits_for_the_platform_undo() -> None:
     customer = requested()
     assert customer.micollab_failed(ev.MiCollabProvisioningFailed(customer_id="c-1", reason="down"), NOW) == []
-    assert customer.status is Status.ROLLING_BACK
-    assert customer.micollab_provisioned([], "https://portal", NOW) == [], "a late success never moves it back"
+    assert customer.record.status is Status.ROLLING_BACK
+    assert customer.micollab_provisioned([], "https://portal", NOW) is None, "a late success never moves it back"
     emitted = customer.undo_reported("platform", [], "cleaned", NOW)
     assert [type(e) for e in emitted] == [ev.CustomerFailed, ev.TaskFailed]
 
@@ -55,9 +63,9 @@ def test_r21_a_failed_undo_leaves_rollback_failed_with_the_residue_and_advice() 
     emitted = customer.undo_reported("platform", ["MiVB tenant c-1"], "MiVB unreachable", NOW)
     assert isinstance(emitted[0], ev.CustomerRollbackFailed)
     assert emitted[0].residue == ["MiVB tenant c-1"]
-    assert customer.status is Status.ROLLBACK_FAILED
-    assert customer.status.holds_webid
-    assert "ping the platform" in customer.steps[-1]["outcome"]
+    assert customer.record.status is Status.ROLLBACK_FAILED
+    assert customer.record.status.holds_webid
+    assert "ping the platform" in customer.timeline.steps[-1].outcome
 
 
 def test_r21_a_retried_rollback_waits_for_every_participant() -> None:
@@ -70,8 +78,8 @@ def test_r21_a_retried_rollback_waits_for_every_participant() -> None:
     assert customer.undo_reported("platform", [], "cleaned", NOW) == []
     emitted = customer.undo_reported("micollab", [], "cleaned", NOW)
     assert [type(e) for e in emitted] == [ev.CustomerFailed, ev.TaskCompleted]
-    assert customer.status is Status.FAILED
-    assert customer.residue == {}
+    assert customer.record.status is Status.FAILED
+    assert customer.undo.residue == {}
     assert [t.status for t in customer.tasks] == [TaskStatus.FAILED, TaskStatus.COMPLETED]
 
 
@@ -89,13 +97,13 @@ def active() -> Customer:
 def test_r23_deletion_waits_for_every_platform_then_frees_the_webid() -> None:
     customer = active()
     assert [type(e) for e in customer.request_deletion("t-del", NOW)] == [ev.CustomerDeletionRequested]
-    assert customer.status is Status.DELETING
-    assert customer.status.holds_webid
+    assert customer.record.status is Status.DELETING
+    assert customer.record.status.holds_webid
     assert customer.undo_reported("micollab", [], "removed", NOW) == []
     emitted = customer.undo_reported("platform", [], "released", NOW)
     assert [type(e) for e in emitted] == [ev.CustomerDeleted, ev.TaskCompleted]
-    assert customer.status is Status.DELETED
-    assert not customer.status.holds_webid
+    assert customer.record.status is Status.DELETED
+    assert not customer.record.status.holds_webid
 
 
 def test_r23_a_platform_that_cannot_remove_it_leaves_a_retriable_deletion_failed() -> None:
@@ -104,7 +112,7 @@ def test_r23_a_platform_that_cannot_remove_it_leaves_a_retriable_deletion_failed
     customer.undo_reported("micollab", [], "removed", NOW)
     emitted = customer.undo_reported("platform", ["MiVB tenant c-1"], "MiVB unreachable", NOW)
     assert [type(e) for e in emitted] == [ev.CustomerDeletionFailed, ev.TaskFailed]
-    assert customer.status is Status.DELETION_FAILED
+    assert customer.record.status is Status.DELETION_FAILED
     assert [type(e) for e in customer.request_deletion("t-del-2", NOW)] == [ev.CustomerDeletionRequested]
 
 
@@ -123,7 +131,7 @@ def test_r24_demo_mode_is_one_way_and_deletes_only_our_records_reporting_the_res
     deleted = emitted[0]
     assert isinstance(deleted, ev.CustomerDeleted)
     assert [line.split()[0] for line in deleted.residue] == ["MiVB", "MBG", "MiCollab"]
-    assert customer.status is Status.DELETED
+    assert customer.record.status is Status.DELETED
 
 
 def test_r24_only_an_active_customer_converts() -> None:
@@ -147,17 +155,16 @@ def test_r20_the_platform_undo_read_before_the_micollab_failure_still_ends_the_s
     assert customer.undo_reported("platform", [], "MiVoice Business and MBG cleaned", NOW) == []
     emitted = customer.micollab_failed(ev.MiCollabProvisioningFailed(customer_id="c-1", reason="MiCollab down"), NOW)
     assert [type(e) for e in emitted] == [ev.CustomerFailed, ev.TaskFailed]
-    assert (customer.status, customer.reason) == (Status.FAILED, "MiCollab down")
+    assert (customer.record.status, customer.record.reason) == (Status.FAILED, "MiCollab down")
 
 
 def test_r22_a_revert_read_before_the_micollab_failure_ends_the_edit_with_its_reason() -> None:
     customer = active()
-    after = customer.spec.model_copy(update={"hotdesk_devices": ["6920"]})
-    customer.request_update("t-edit", after, [], {}, NOW)
+    customer.request_update("t-edit", CustomerChanges(hotdesk_devices=["6920"]), CATALOGUE, {"pg-ottawa-1"}, NOW)
     assert customer.update_reverted([], NOW) == []
     emitted = customer.update_step_failed("MiCollab refused", [], NOW, undone=False)
     assert [type(e) for e in emitted] == [ev.CustomerUpdateFailed, ev.TaskFailed]
     failed = emitted[0]
     assert isinstance(failed, ev.CustomerUpdateFailed)
     assert failed.reason == "MiCollab refused"
-    assert customer.status is Status.ACTIVE
+    assert customer.record.status is Status.ACTIVE

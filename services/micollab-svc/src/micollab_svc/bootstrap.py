@@ -1,14 +1,22 @@
-"""The composition root: settings -> runtime (broker, database, relay) -> MiCollab client -> handlers -> app."""
+"""The composition root: settings -> runtime -> the tenants' repository -> MiCollab client -> handlers ->
+the message dispatch table -> app."""
+
+from dataclasses import dataclass
 
 import httpx
 from fastapi import FastAPI
 
-from micollab_svc import messaging
-from micollab_svc.handlers import MiCollabHandlers
-from micollab_svc.micollab_client import TIMEOUT, MiCollabClient
-from micollab_svc.store import TenantStore
+from micollab_svc.adapters.micollab import MiCollab
+from micollab_svc.adapters.store import TenantMapper
+from micollab_svc.domain.tenant import Tenant
+from micollab_svc.entrypoints import messaging
+from micollab_svc.handlers.edit import EditHandlers
+from micollab_svc.handlers.provisioning import ProvisioningHandlers
+from micollab_svc.handlers.removal import RemovalHandlers
 from mmp_servicekit.http import create_app, serve
 from mmp_servicekit.logs import configure_logging
+from mmp_servicekit.platform_http import PlatformClient, new_http_client
+from mmp_servicekit.repository import Repository
 from mmp_servicekit.runtime import Runtime
 from mmp_servicekit.settings import ServiceSettings
 
@@ -19,28 +27,35 @@ class MiCollabSettings(ServiceSettings):
     micollab_port: int = 8003
 
 
-def build(
-    settings: MiCollabSettings | None = None, http: httpx.AsyncClient | None = None
-) -> tuple[FastAPI, Runtime, MiCollabHandlers]:
+@dataclass(frozen=True)
+class MiCollabService:
+    app: FastAPI
+    runtime: Runtime
+    tenants: Repository[Tenant]
+
+
+def build(settings: MiCollabSettings | None = None, http: httpx.AsyncClient | None = None) -> MiCollabService:
     """`http` lets tests route MiCollab calls to a simulator in process; the caller then closes it."""
     settings = settings or MiCollabSettings()
     runtime = Runtime.build(NAME, settings)
+    tenants = runtime.repository("tenants", TenantMapper())
     if http is None:
-        http = httpx.AsyncClient(timeout=TIMEOUT)
+        http = new_http_client()
         runtime.on_stop.append(http.aclose)
-    store = TenantStore(runtime.aggregates("tenants"))
-    handlers = MiCollabHandlers(store, MiCollabClient(http, runtime.metrics))
-    runtime.on_start.append(store.create_indexes)
-    messaging.register(runtime, handlers)
-    app = create_app(runtime, [], title=NAME)
-    return app, runtime, handlers
+    micollab = MiCollab(PlatformClient(http, runtime.metrics))
+    messaging.register(
+        runtime,
+        ProvisioningHandlers(tenants, micollab),
+        EditHandlers(tenants, micollab),
+        RemovalHandlers(tenants, micollab),
+    )
+    return MiCollabService(create_app(runtime, [], title=NAME), runtime, tenants)
 
 
 def main() -> None:
     settings = MiCollabSettings()
     configure_logging(NAME, settings.log_level)
-    app, _, _ = build(settings)
-    serve(app, settings.host, settings.micollab_port)
+    serve(build(settings).app, settings.host, settings.micollab_port)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -7,8 +8,9 @@ import pytest
 from faststream.kafka import TestKafkaBroker
 
 from micollab_svc.bootstrap import MiCollabSettings, build
-from micollab_svc.handlers import MiCollabHandlers
+from micollab_svc.domain.tenant import Tenant
 from mmp_contracts import CloudEvent, Message, topics
+from mmp_servicekit.repository import Repository
 from mmp_servicekit.runtime import Runtime
 from mmp_servicekit.testing import EventCapture, envelope
 from mmp_simulators import create_app
@@ -32,7 +34,7 @@ class DeletesUnreachable(httpx.AsyncBaseTransport):
 @dataclass
 class MiCollabService:
     runtime: Runtime
-    handlers: MiCollabHandlers
+    records: Repository[Tenant]
     events: EventCapture
     simulator: httpx.AsyncClient
     network: DeletesUnreachable
@@ -51,17 +53,20 @@ class MiCollabService:
 
 
 @pytest.fixture
-async def service() -> AsyncIterator[MiCollabService]:
+async def service(tmp_path: Path) -> AsyncIterator[MiCollabService]:
     simulator_app = create_app("micollab", "9.8.0.0")
     network = DeletesUnreachable(httpx.ASGITransport(app=simulator_app))
     async with (
         httpx.AsyncClient(transport=network, timeout=httpx.Timeout(5.0, connect=2.0)) as http,
         httpx.AsyncClient(transport=httpx.ASGITransport(app=simulator_app), base_url=MICOLLAB_URL) as simulator,
     ):
-        _, runtime, handlers = build(MiCollabSettings(relay_sweep_seconds=0.05), http=http)
+        settings = MiCollabSettings(relay_sweep_seconds=0.05, store_url=f"sqlite://{tmp_path / 'micollab.db'}")
+        built = build(settings, http=http)
+        runtime = built.runtime
         capture = EventCapture(runtime.broker, topics.MICOLLAB_EVENTS)
         async with TestKafkaBroker(runtime.broker):
-            await handlers.store.create_indexes()
+            await runtime.store.open()
             await runtime.relay.start()
-            yield MiCollabService(runtime, handlers, capture, simulator, network)
+            yield MiCollabService(runtime, built.tenants, capture, simulator, network)
             await runtime.relay.stop()
+            await runtime.store.close()

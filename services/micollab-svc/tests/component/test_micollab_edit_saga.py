@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from micollab_svc.updates import NO_TENANT
+from micollab_svc.domain.tenant import NO_TENANT
 from mmp_contracts import events as ev
 from mmp_contracts import topics
 from mmp_contracts.customer_spec import CustomerSpec
@@ -74,9 +74,9 @@ async def test_a_bundle_quantity_change_and_a_new_name_are_applied(service: MiCo
     assert tenant["bundles"]["standard-ipt"]["quantity"] == 25
     assert tenant["bundles"]["entry-ucc"]["quantity"] == 5
     assert tenant["users"]["ah"]["email"] == "a@hd.example"  # a PUT of the tenant keeps its users
-    stored = await service.handlers.store.get(customer_id)
+    stored = await service.records.get(customer_id)
     assert stored is not None
-    assert (stored.name, stored.last_update_task) == ("Harbour Dental", "t-edit")
+    assert (stored.name, stored.decided("t-edit")) == ("Harbour Dental", True)
 
 
 async def test_r16_a_new_bundle_with_miteam_meetings_on_9_1_is_refused_with_nothing_changed(
@@ -113,11 +113,11 @@ async def test_a_failure_on_the_second_bundle_puts_the_first_changes_back(servic
 
     failed = await service.events.wait_for(ev.MiCollabUpdateFailed)
     call = f"PUT /api/tenants/{customer_id}/bundles/entry-ucc"
-    assert failed.reason.startswith(f"MiCollab {MICOLLAB_URL}: {call} answered 500 (injected failure)")
+    assert failed.reason.startswith(f"MiCollab {MICOLLAB_URL}: HTTP 500 on {call}: injected failure")
     assert failed.violations == []
     await service.simulator.delete("/_sim/faults")
     assert await service.tenants() == before
-    stored = await service.handlers.store.get(customer_id)
+    stored = await service.records.get(customer_id)
     assert stored is not None
     assert stored.name == "Harbour Dental Group"
 

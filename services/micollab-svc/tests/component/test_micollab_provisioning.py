@@ -63,7 +63,7 @@ async def test_platform_assigned_creates_tenant_bundles_and_first_user(service: 
         "email": "amira@hd.example",
         "username": "ahaddad",
     }
-    stored = await service.handlers.store.get(event.customer_id)
+    stored = await service.records.get(event.customer_id)
     assert stored is not None
     assert stored.state is TenantState.PROVISIONED
     assert (stored.micollab_url, stored.created.tenant, stored.created.user) == (MICOLLAB_URL, True, "ahaddad")
@@ -89,20 +89,21 @@ async def test_a_failing_bundle_call_is_undone_and_reported(service: MiCollabSer
 
     failed = await service.events.wait_for(ev.MiCollabProvisioningFailed)
     call = f"PUT /api/tenants/{event.customer_id}/bundles/entry-ucc"
-    assert failed.reason == f"MiCollab {MICOLLAB_URL}: {call} answered 500 (injected failure)"
+    assert failed.reason == f"MiCollab {MICOLLAB_URL}: HTTP 500 on {call}: injected failure"
     assert failed.residue == []
     assert await service.tenants() == {}
-    stored = await service.handlers.store.get(event.customer_id)
+    stored = await service.records.get(event.customer_id)
     assert stored is not None
     assert stored.state is TenantState.FAILED
 
 
 async def test_micollab_down_fails_with_a_clear_reason_and_nothing_left(service: MiCollabService) -> None:
     await service.simulator.post("/_sim/faults", json={"down": True})
-    await service.publish(assigned(), topics.PLATFORM_EVENTS)
+    event = assigned()
+    await service.publish(event, topics.PLATFORM_EVENTS)
 
     failed = await service.events.wait_for(ev.MiCollabProvisioningFailed)  # R5
-    assert "answered 503 (MiCollab unreachable)" in failed.reason
+    assert f"HTTP 503 on PUT /api/tenants/{event.customer_id}: MiCollab unreachable" in failed.reason
     assert failed.residue == []
 
 
@@ -132,9 +133,9 @@ async def test_rollback_retry_removes_what_a_failed_undo_left(service: MiCollabS
 
     failed = await service.events.wait_for(ev.MiCollabProvisioningFailed)
     assert failed.residue == [f"MiCollab tenant {event.customer_id} at {MICOLLAB_URL}"]
-    assert "undo failed: DELETE" in failed.reason
+    assert f"undo failed: unreachable on DELETE /api/tenants/{event.customer_id}" in failed.reason
     assert list(await service.tenants()) == [event.customer_id]
-    stored = await service.handlers.store.get(event.customer_id)
+    stored = await service.records.get(event.customer_id)
     assert stored is not None
     assert stored.state is TenantState.RESIDUE
 
@@ -150,7 +151,7 @@ async def test_rollback_retry_removes_what_a_failed_undo_left(service: MiCollabS
     removed = await service.events.wait_for(ev.MiCollabTenantRemoved)
     assert removed.customer_id == event.customer_id
     assert await service.tenants() == {}
-    stored = await service.handlers.store.get(event.customer_id)
+    stored = await service.records.get(event.customer_id)
     assert stored is not None
     assert stored.state is TenantState.REMOVED
 

@@ -1,7 +1,7 @@
 import pytest
 
 from micollab_svc.domain.gates import gate_violations
-from micollab_svc.domain.tenant import plan_tenant
+from micollab_svc.domain.plan import plan_tenant
 from micollab_svc.domain.versions import InvalidVersion, at_least, parse_version
 from mmp_contracts.customer_spec import BundleAllocation, CustomerSpec
 from mmp_contracts.events import MiCollabTarget

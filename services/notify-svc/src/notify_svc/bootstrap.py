@@ -1,5 +1,7 @@
-"""The composition root: settings -> runtime (broker, database, relay) -> mailer -> handlers -> app."""
+"""The composition root: settings -> runtime -> repositories and the templates' collection -> mailer ->
+handlers -> the message dispatch table -> API routers -> app."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from fastapi import FastAPI
@@ -7,14 +9,19 @@ from pydantic import Field
 
 from mmp_servicekit.http import create_app, serve
 from mmp_servicekit.logs import configure_logging
+from mmp_servicekit.repository import Repository
 from mmp_servicekit.runtime import Runtime
 from mmp_servicekit.settings import ServiceSettings
-from notify_svc import api, messaging
 from notify_svc.adapters.smtp import SmtpMailer, parse_smtp_url
-from notify_svc.domain.billing_change import BILLING_CHANGE_TEMPLATE
-from notify_svc.domain.templates import DEFAULT_TEMPLATE
-from notify_svc.handlers import NotifyHandlers, utc_now
-from notify_svc.store import NotifyStore
+from notify_svc.adapters.store import BillingChangeMailMapper, TemplateStore, WelcomeMailMapper
+from notify_svc.domain.billing_change import BillingChangeMail
+from notify_svc.domain.links import LinkKey
+from notify_svc.domain.welcome import WelcomeMail
+from notify_svc.entrypoints import api, messaging
+from notify_svc.handlers.billing_change import BillingChangeHandlers
+from notify_svc.handlers.set_password import SetPasswordHandlers
+from notify_svc.handlers.templates import TemplateHandlers
+from notify_svc.handlers.welcome import WelcomeHandlers
 
 NAME = "notify-svc"
 
@@ -29,41 +36,46 @@ class NotifySettings(ServiceSettings):
     set_password_ttl_hours: int = Field(default=72, ge=0)
 
 
-def build(settings: NotifySettings | None = None) -> tuple[FastAPI, Runtime, NotifyHandlers]:
+@dataclass(frozen=True)
+class NotifyService:
+    app: FastAPI
+    runtime: Runtime
+    welcome_mails: Repository[WelcomeMail]
+    billing_change_mails: Repository[BillingChangeMail]
+
+
+def build(settings: NotifySettings | None = None) -> NotifyService:
     settings = settings or NotifySettings()
     runtime = Runtime.build(NAME, settings)
-    store = NotifyStore(
-        runtime.aggregates("welcome_mails"),
-        runtime.database["mail_templates"],
-        runtime.aggregates("billing_change_mails"),
-    )
+    welcome_mails = runtime.repository("welcome_mails", WelcomeMailMapper())
+    billing_change_mails = runtime.repository("billing_change_mails", BillingChangeMailMapper())
+    templates = TemplateStore(runtime.collection("mail_templates"))
     mailer = SmtpMailer(
         parse_smtp_url(settings.smtp_url),
         timeout=settings.smtp_timeout_seconds,
         backoff=settings.smtp_retry_backoff_seconds,
     )
-    handlers = NotifyHandlers(
-        store, mailer, sender=settings.mail_from, link_ttl=timedelta(hours=settings.set_password_ttl_hours)
+    # The link tokens are derived under the secret every service already holds (MMP_TOKEN_SECRET), bound to
+    # their use by the HMAC's purpose label: no new secret to distribute, and none stored with the mails.
+    key = LinkKey(settings.token_secret.get_secret_value().encode(), timedelta(hours=settings.set_password_ttl_hours))
+    template_handlers = TemplateHandlers(templates)
+    runtime.on_start.append(template_handlers.seed_defaults)
+    messaging.register(
+        runtime,
+        WelcomeHandlers(welcome_mails, templates, mailer, key, settings.mail_from),
+        BillingChangeHandlers(billing_change_mails, templates, mailer, settings.mail_from),
     )
-
-    async def seed() -> None:
-        for template in (DEFAULT_TEMPLATE, BILLING_CHANGE_TEMPLATE):
-            await store.seed_template(template, utc_now())
-
-    runtime.on_start += [store.create_indexes, seed]
-    messaging.register(runtime, handlers)
-    app = create_app(runtime, [api.templates_router(handlers, store)], title=NAME)
+    app = create_app(runtime, [api.templates_router(template_handlers, templates)], title=NAME)
     # After create_app, which puts bearer auth on every router it is given: the link's token is the
     # credential of this route, the new user has no bearer token (R26).
-    app.include_router(api.set_password_router(handlers))
-    return app, runtime, handlers
+    app.include_router(api.set_password_router(SetPasswordHandlers(welcome_mails)))
+    return NotifyService(app, runtime, welcome_mails, billing_change_mails)
 
 
 def main() -> None:
     settings = NotifySettings()
     configure_logging(NAME, settings.log_level)
-    app, _, _ = build(settings)
-    serve(app, settings.host, settings.notify_port)
+    serve(build(settings).app, settings.host, settings.notify_port)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,10 +16,13 @@ from faststream.kafka import KafkaBroker, TestKafkaBroker
 from mmp_contracts import topics
 from mmp_contracts.customer_spec import FirstUser
 from mmp_contracts.events import CustomerActivated, CustomerEvent
+from mmp_servicekit.repository import Repository
 from mmp_servicekit.runtime import Runtime
+from mmp_servicekit.store import Collection, Document
 from mmp_servicekit.testing import EventCapture, envelope
 from notify_svc.bootstrap import NotifySettings, build
-from notify_svc.handlers import NotifyHandlers
+from notify_svc.domain.billing_change import BillingChangeMail
+from notify_svc.domain.welcome import WelcomeMail
 
 ADMIN = {"Authorization": "Bearer test-admin-token"}
 
@@ -76,7 +80,8 @@ def smtp_server(serve_smtp: Callable[[Any], str]) -> SmtpServer:
 @dataclass
 class Service:
     runtime: Runtime
-    handlers: NotifyHandlers
+    welcome_mails: Repository[WelcomeMail]
+    billing_change_mails: Repository[BillingChangeMail]
     capture: EventCapture
     http: httpx.AsyncClient
 
@@ -90,19 +95,58 @@ class Service:
             await self.broker.publish(body, topics.CUSTOMER_EVENTS, key=event.customer_id.encode())
 
     async def welcome_record(self, customer_id: str) -> dict[str, Any] | None:
-        doc: dict[str, Any] | None = await self.runtime.database["welcome_mails"].find_one({"_id": customer_id})
-        return doc
+        """The stored document, as it is: what must (not) be at rest."""
+        return await self.welcome_mails.collection.get(customer_id)
 
     async def billing_change_record(self, task_id: str) -> dict[str, Any] | None:
-        doc: dict[str, Any] | None = await self.runtime.database["billing_change_mails"].find_one({"_id": task_id})
-        return doc
+        return await self.billing_change_mails.collection.get(task_id)
 
 
 Start = Callable[..., Awaitable[Service]]
 
 
+class DiesOnceAfterTheSend:
+    """A collection (the store port) of a process that dies once right after the SMTP server took a mail,
+    before its outcome is written: the first write that records a mail as sent raises, as a crash there
+    would. The message is then delivered again (here: the router's retry)."""
+
+    def __init__(self, inner: Collection) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.deaths = 0
+
+    def _die_once(self, doc: Document) -> None:
+        if doc.get("status") == "sent" and not self.deaths:
+            self.deaths += 1
+            raise ConnectionError("the process died between the send and its record")
+
+    async def get(self, doc_id: str) -> Document | None:
+        return await self.inner.get(doc_id)
+
+    async def insert(self, doc: Document) -> None:
+        self._die_once(doc)
+        await self.inner.insert(doc)
+
+    async def replace(self, doc: Document, *, version: int) -> bool:
+        self._die_once(doc)
+        return await self.inner.replace(doc, version=version)
+
+    async def put(self, doc: Document) -> None:
+        self._die_once(doc)
+        await self.inner.put(doc)
+
+    async def delete(self, doc_id: str, *, version: int | None = None) -> bool:
+        return await self.inner.delete(doc_id, version=version)
+
+    async def find(self, where: Any = None, **options: Any) -> list[Document]:
+        return await self.inner.find(where, **options)
+
+    async def count(self, where: Any = None) -> int:
+        return await self.inner.count(where)
+
+
 @pytest.fixture
-async def start_notify(smtp_server: SmtpServer) -> AsyncIterator[Start]:
+async def start_notify(smtp_server: SmtpServer, tmp_path: Path) -> AsyncIterator[Start]:
     """Builds notify-svc on TestKafkaBroker, pointed at the real SMTP server unless told otherwise."""
     async with AsyncExitStack() as stack:
 
@@ -111,18 +155,22 @@ async def start_notify(smtp_server: SmtpServer) -> AsyncIterator[Start]:
                 "smtp_url": smtp_server.url,
                 "smtp_retry_backoff_seconds": [0.01, 0.02],
                 "admin_token": "test-admin-token",
+                "store_url": f"sqlite://{tmp_path / 'notify.db'}",
                 **overrides,
             }
-            app, runtime, handlers = build(NotifySettings(**options))
+            built = build(NotifySettings(**options))
+            runtime = built.runtime
             capture = EventCapture(runtime.broker, topics.NOTIFY_EVENTS)
             await stack.enter_async_context(TestKafkaBroker(runtime.broker))
-            for hook in runtime.on_start:  # what the lifespan would run: indexes, seeding
+            await runtime.store.open()
+            stack.push_async_callback(runtime.store.close)
+            for hook in runtime.on_start:  # what the lifespan would run: seeding
                 await hook()
             await runtime.relay.start()
             stack.push_async_callback(runtime.relay.stop)
-            transport = httpx.ASGITransport(app=app)
+            transport = httpx.ASGITransport(app=built.app)
             http = await stack.enter_async_context(httpx.AsyncClient(transport=transport, base_url="http://notify"))
-            return Service(runtime=runtime, handlers=handlers, capture=capture, http=http)
+            return Service(runtime, built.welcome_mails, built.billing_change_mails, capture, http)
 
         yield start
 

@@ -5,6 +5,8 @@ import pytest
 from mmp_contracts.customer_spec import BillingChange, CustomerSpec
 from mmp_contracts.events import BillingChangeMailFailed, BillingChangeMailSent, CustomerUpdated, WelcomeMailSent
 
+from .conftest import DiesOnceAfterTheSend
+
 pytestmark = pytest.mark.component
 
 ADMIN = {"Authorization": "Bearer test-admin-token"}
@@ -77,6 +79,22 @@ async def test_the_same_customer_updated_twice_sends_one_mail(start_notify, smtp
     )
     assert len(smtp_server.inbox.mails) == 1
     assert len(notify.capture.of(BillingChangeMailSent)) == 1
+
+
+async def test_a_crash_after_the_send_mails_the_same_message_again(start_notify, smtp_server) -> None:
+    notify = await start_notify()
+    crash = DiesOnceAfterTheSend(notify.billing_change_mails.collection)
+    notify.billing_change_mails.collection = crash
+
+    await notify.publish(updated(change("entry-ucc", 5, 8)))
+
+    await notify.capture.wait_for(BillingChangeMailSent)
+    await notify.runtime.relay.flush()
+    assert crash.deaths == 1
+    [(_, first), (_, again)] = smtp_server.inbox.mails
+    assert (again["Message-ID"], again.get_content()) == (first["Message-ID"], first.get_content())
+    assert len(notify.capture.of(BillingChangeMailSent)) == 1
+    assert (await notify.billing_change_record("t-edit-1"))["status"] == "sent"
 
 
 async def test_the_edited_template_is_used(start_notify, smtp_server) -> None:

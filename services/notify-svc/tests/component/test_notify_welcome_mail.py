@@ -8,6 +8,8 @@ from mmp_contracts import topics
 from mmp_contracts.events import TaskCompleted, WelcomeMailFailed, WelcomeMailSent
 from mmp_servicekit.testing import envelope
 
+from .conftest import DiesOnceAfterTheSend
+
 pytestmark = pytest.mark.component
 
 ADMIN = {"Authorization": "Bearer test-admin-token"}
@@ -40,7 +42,7 @@ async def test_r26_one_welcome_mail_to_the_first_user_with_webid_portal_and_link
         assert token not in event.to_json().decode()
     record = await notify.welcome_record("c-acme")
     assert record["status"] == "sent"
-    assert record["link"]["hash"] == hashlib.sha256(token.encode()).hexdigest()
+    assert record["link_hash"] == hashlib.sha256(token.encode()).hexdigest()
     assert record["link"]["used"] is False
     assert token not in repr(record)
     assert all(token not in line.getMessage() for line in caplog.records)
@@ -57,6 +59,31 @@ async def test_same_activation_delivered_twice_sends_one_mail(start_notify, smtp
     await notify.capture.wait_for(WelcomeMailSent)
     assert len(smtp_server.inbox.mails) == 1
     assert len(notify.capture.of(WelcomeMailSent)) == 1
+
+
+async def test_a_crash_after_the_send_mails_the_same_link_again_and_it_still_works(
+    start_notify, smtp_server, activated
+) -> None:
+    notify = await start_notify()
+    crash = DiesOnceAfterTheSend(notify.welcome_mails.collection)
+    notify.welcome_mails.collection = crash
+
+    await notify.publish(activated())  # fails once after the send, then comes again
+
+    sent = await notify.capture.wait_for(WelcomeMailSent)
+    await notify.runtime.relay.flush()
+    assert crash.deaths == 1
+    assert len(smtp_server.inbox.mails) == 2  # at least once: the mail went out again ...
+    tokens = {LINK.search(mail.get_content()).group(2) for _, mail in smtp_server.inbox.mails}
+    assert len(tokens) == 1  # ... with the very same link, never a second one
+    assert {mail["Message-ID"] for _, mail in smtp_server.inbox.mails} == {"<welcome.c-acme@mmp.example>"}
+    assert len(notify.capture.of(WelcomeMailSent)) == 1
+    assert sent.customer_id == "c-acme"
+    [token] = tokens
+    redeemed = await notify.http.post("/api/v1/set-password", json={"token": token, "password": "correct horse"})
+    assert redeemed.status_code == 204
+    record = await notify.welcome_record("c-acme")
+    assert (record["status"], record["link"]["used"]) == ("sent", True)
 
 
 async def test_no_mail_when_none_was_wanted(start_notify, smtp_server, activated) -> None:
@@ -84,6 +111,7 @@ async def test_smtp_down_gives_welcome_mail_failed(start_notify, dead_smtp_url, 
     record = await notify.welcome_record("c-acme")
     assert record["status"] == "failed"
     assert "link" not in record
+    assert record["link_hash"] is None
 
 
 class RefusingInbox:

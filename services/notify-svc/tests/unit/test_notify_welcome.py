@@ -5,7 +5,7 @@ import pytest
 from mmp_contracts.customer_spec import FirstUser
 from mmp_contracts.events import CustomerActivated
 from notify_svc.adapters.smtp import parse_smtp_url
-from notify_svc.domain.links import issue_link
+from notify_svc.domain.links import IssuedLink, LinkKey, hash_token
 from notify_svc.domain.templates import DEFAULT_TEMPLATE, MailTemplate
 from notify_svc.domain.welcome import compose_welcome, template_id_of, welcome_message_id
 
@@ -13,6 +13,11 @@ pytestmark = pytest.mark.unit
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 SENDER = "provisioning@mmp.example"
+KEY = LinkKey(b"test-secret", timedelta(hours=72))
+
+
+def issue_link(now: datetime, ttl: timedelta, token: str = "secret-token") -> IssuedLink:
+    return IssuedLink(token=token, token_hash=hash_token(token), expires_at=now + ttl)
 
 
 def activated(**changes: object) -> CustomerActivated:
@@ -31,7 +36,7 @@ def activated(**changes: object) -> CustomerActivated:
 
 
 def test_r26_welcome_mail_goes_to_the_first_user_with_portal_webid_and_link() -> None:
-    link = issue_link(NOW, timedelta(hours=72), generate=lambda: "secret-token")
+    link = issue_link(NOW, timedelta(hours=72))
     mail = compose_welcome(activated(), DEFAULT_TEMPLATE, link, SENDER)
     assert mail.recipient == "ada@acme.example"
     assert mail.sender == SENDER
@@ -43,10 +48,10 @@ def test_r26_welcome_mail_goes_to_the_first_user_with_portal_webid_and_link() ->
 
 
 def test_message_id_is_the_same_for_every_send_to_one_customer() -> None:
-    first = compose_welcome(activated(), DEFAULT_TEMPLATE, issue_link(NOW, timedelta(hours=1)), SENDER)
-    again = compose_welcome(activated(), DEFAULT_TEMPLATE, issue_link(NOW, timedelta(hours=1)), SENDER)
+    first = compose_welcome(activated(), DEFAULT_TEMPLATE, KEY.issue("c-1", NOW), SENDER)
+    again = compose_welcome(activated(), DEFAULT_TEMPLATE, KEY.issue("c-1", NOW + timedelta(hours=1)), SENDER)
     assert first.message_id == again.message_id == welcome_message_id("c-1", SENDER) == "<welcome.c-1@mmp.example>"
-    other = compose_welcome(activated(customer_id="c-2"), DEFAULT_TEMPLATE, issue_link(NOW, timedelta(1)), SENDER)
+    other = compose_welcome(activated(customer_id="c-2"), DEFAULT_TEMPLATE, KEY.issue("c-2", NOW), SENDER)
     assert other.message_id != first.message_id
 
 

@@ -1,4 +1,8 @@
-"""The composition root: settings -> runtime (broker, database, relay) -> clients -> handlers -> app."""
+"""The composition root, the only place objects are built: settings -> runtime -> repositories -> adapters ->
+handlers (management, then provisioning, each handed the other's small query) -> the message table -> API
+routers -> app."""
+
+from dataclasses import dataclass
 
 import httpx
 from fastapi import FastAPI
@@ -6,23 +10,40 @@ from pydantic import SecretStr
 
 from mmp_servicekit.http import create_app, serve
 from mmp_servicekit.logs import configure_logging
+from mmp_servicekit.platform_http import PlatformClient, new_http_client
 from mmp_servicekit.runtime import Runtime
 from mmp_servicekit.settings import ServiceSettings
-from platform_svc import api, messaging
-from platform_svc.blueprints import BlueprintCatalogue
-from platform_svc.dids import DidRangeHandlers
-from platform_svc.editing import EditHandlers
-from platform_svc.handlers import AssignmentHandlers
-from platform_svc.key_templates import KeyTemplateCatalogue
-from platform_svc.periodic import Periodic
-from platform_svc.platform_manager import PlatformManager
-from platform_svc.platforms import Platforms, new_http_client
-from platform_svc.pm_client import PmClient
-from platform_svc.refresher import GroupRefresher
-from platform_svc.registration import GroupRegistry
-from platform_svc.secretbox import SecretBox
-from platform_svc.store import PlatformStore
-from platform_svc.work import PlatformWork
+from platform_svc.management.adapters.platforms import PlatformProbes
+from platform_svc.management.adapters.pm_client import PmClient
+from platform_svc.management.adapters.secretbox import SecretBox
+from platform_svc.management.adapters.store import (
+    BlueprintMapper,
+    GroupMapper,
+    KeyTemplateMapper,
+    PlatformCatalogue,
+    PlatformManagerMapper,
+)
+from platform_svc.management.entrypoints.api.blueprints import blueprints_router
+from platform_svc.management.entrypoints.api.errors import answer_refusals
+from platform_svc.management.entrypoints.api.groups import groups_router
+from platform_svc.management.entrypoints.api.key_templates import key_templates_router
+from platform_svc.management.entrypoints.api.platform_manager import platform_manager_router
+from platform_svc.management.entrypoints.periodic import Periodic
+from platform_svc.management.handlers.blueprints import BlueprintHandlers
+from platform_svc.management.handlers.groups import GroupHandlers
+from platform_svc.management.handlers.key_templates import KeyTemplateHandlers
+from platform_svc.management.handlers.platform_manager import PlatformManagerHandlers
+from platform_svc.provisioning.adapters.mbg import Mbg
+from platform_svc.provisioning.adapters.micollab import MiCollab
+from platform_svc.provisioning.adapters.mivb import Mivb
+from platform_svc.provisioning.adapters.store import AssignmentMapper, PinnedGroups, SipClaims
+from platform_svc.provisioning.entrypoints import messaging
+from platform_svc.provisioning.handlers.create import CreateHandlers
+from platform_svc.provisioning.handlers.did_ranges import DidRangeHandlers
+from platform_svc.provisioning.handlers.edit import EditHandlers
+from platform_svc.provisioning.handlers.live import LiveChecks
+from platform_svc.provisioning.handlers.release import ReleaseHandlers
+from platform_svc.provisioning.handlers.steps import StepCalls
 
 NAME = "platform-svc"
 
@@ -38,52 +59,75 @@ class PlatformSettings(ServiceSettings):
     """How often each platform group's versions and reachability are read again (R16-R19)."""
 
 
-def build(
-    settings: PlatformSettings | None = None, http: httpx.AsyncClient | None = None
-) -> tuple[FastAPI, Runtime, AssignmentHandlers]:
+@dataclass(frozen=True)
+class PlatformService:
+    app: FastAPI
+    runtime: Runtime
+    create: CreateHandlers
+    """The create saga's entry, for tests that drive it as the broker would."""
+    key_templates: KeyTemplateHandlers
+
+
+def build(settings: PlatformSettings | None = None, http: httpx.AsyncClient | None = None) -> PlatformService:
     """`http` lets tests pass a client of their own (closed by them); otherwise one is made and closed here."""
     settings = settings or PlatformSettings()
     runtime = Runtime.build(NAME, settings)
     if http is None:
         http = new_http_client()
         runtime.on_stop.append(http.aclose)
-    platforms = Platforms(http)
-    store = PlatformStore(
-        runtime.aggregates("platform_groups"),
-        runtime.aggregates("assignments"),
-        runtime.database["sip_usernames"],
-        runtime.aggregates("platform_manager"),
-        runtime.aggregates("blueprints"),
-        runtime.aggregates("key_templates"),
+    platform = PlatformClient(http, runtime.metrics)
+
+    groups = runtime.repository("platform_groups", GroupMapper())
+    blueprints = runtime.repository("blueprints", BlueprintMapper())
+    key_templates = runtime.repository("key_templates", KeyTemplateMapper())
+    registrations = runtime.repository("platform_manager", PlatformManagerMapper())
+    assignments = runtime.repository("assignments", AssignmentMapper())
+    claims = SipClaims(runtime.collection("sip_usernames"))
+    catalogue = PlatformCatalogue(groups, key_templates)
+
+    pm_client = PmClient(runtime.metrics)
+    box = SecretBox.from_setting(settings.secrets_key)
+    manager = PlatformManagerHandlers(registrations, pm_client, box, runtime.metrics.registry)
+    blueprint_handlers = BlueprintHandlers(blueprints, manager, pm_client)
+    key_template_handlers = KeyTemplateHandlers(key_templates)
+    group_handlers = GroupHandlers(
+        groups, catalogue, blueprints, registrations, PlatformProbes(platform), PinnedGroups(assignments)
     )
-    key_templates = KeyTemplateCatalogue(store)
-    runtime.on_start.append(key_templates.seed)  # before the broker starts consuming (R15 needs it)
-    handlers = AssignmentHandlers(store, PlatformWork(platforms, store))
-    edits = EditHandlers(store, platforms, handlers.writer)
-    messaging.register(runtime, handlers, edits, DidRangeHandlers(store, platforms, handlers.writer))
-    pm_client = PmClient(http)
-    manager = PlatformManager(store, pm_client, SecretBox.from_setting(settings.secrets_key), runtime.metrics.registry)
-    refresher = GroupRefresher(store, platforms)
+    runtime.on_start.append(key_template_handlers.seed)  # before the broker starts consuming (R15 needs it)
     for job in (
         Periodic("platform-manager-check", settings.pm_check_seconds, manager.check),
-        Periodic("platform-group-refresh", settings.group_refresh_seconds, refresher.refresh_all),
+        Periodic("platform-group-refresh", settings.group_refresh_seconds, group_handlers.refresh_all),
     ):
         runtime.on_start.append(job.start)
         runtime.on_stop.insert(0, job.stop)  # before the http client closes
+
+    mivb, mbg = Mivb(platform), Mbg(platform)
+    live = LiveChecks(catalogue, mivb, MiCollab(platform))
+    calls = StepCalls(mivb, mbg, claims)
+    create = CreateHandlers(assignments, live, claims, calls)
+    messaging.register(
+        runtime,
+        create,
+        ReleaseHandlers(assignments, calls),
+        EditHandlers(assignments, live, mivb),
+        DidRangeHandlers(assignments, mivb),
+    )
+
     routers = [
-        api.router(GroupRegistry(store, platforms), store, refresher),
-        api.platform_manager_router(manager),
-        api.blueprints_router(BlueprintCatalogue(store, manager, pm_client), store),
-        api.key_templates_router(key_templates, store),
+        groups_router(group_handlers, catalogue),
+        platform_manager_router(manager),
+        blueprints_router(blueprint_handlers, blueprints),
+        key_templates_router(key_template_handlers, key_templates),
     ]
-    return create_app(runtime, routers, title=NAME), runtime, handlers
+    app = create_app(runtime, routers, title=NAME)
+    answer_refusals(app)
+    return PlatformService(app, runtime, create, key_template_handlers)
 
 
 def main() -> None:
     settings = PlatformSettings()
     configure_logging(NAME, settings.log_level)
-    app, _, _ = build(settings)
-    serve(app, settings.host, settings.platform_port)
+    serve(build(settings).app, settings.host, settings.platform_port)
 
 
 if __name__ == "__main__":

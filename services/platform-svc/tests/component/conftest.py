@@ -9,6 +9,7 @@ import socket
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -24,8 +25,7 @@ from mmp_servicekit.runtime import Runtime
 from mmp_servicekit.testing import EventCapture, envelope, wait_until
 from mmp_simulators import create_app
 from platform_svc.bootstrap import PlatformSettings, build
-from platform_svc.handlers import AssignmentHandlers
-from platform_svc.key_templates import KeyTemplateCatalogue
+from platform_svc.provisioning.handlers.create import CreateHandlers
 
 TOKEN = "test-admin-token"
 SECRETS_KEY = Fernet.generate_key().decode()
@@ -82,7 +82,7 @@ class Tripwire(httpx.AsyncBaseTransport):
 @dataclass
 class Harness:
     runtime: Runtime
-    handlers: AssignmentHandlers
+    create: CreateHandlers
     capture: EventCapture
     api: httpx.AsyncClient
     sims: dict[str, Simulator]
@@ -185,10 +185,11 @@ class Harness:
         return CustomerUpdateRequested(customer_id=customer_id, task_id=task_id, before=spec(), after=spec(**after))
 
     async def sip_claims(self) -> dict[str, str]:
-        return {doc["_id"]: doc["customer_id"] async for doc in self.runtime.database["sip_usernames"].find({})}
+        return {doc["_id"]: doc["customer_id"] for doc in await self.runtime.collection("sip_usernames").find()}
 
     async def assignment(self, customer_id: str) -> dict[str, Any]:
-        doc: dict[str, Any] = await self.runtime.database["assignments"].find_one({"_id": customer_id})
+        doc = await self.runtime.collection("assignments").get(customer_id)
+        assert doc is not None, f"no assignment for {customer_id}"
         return doc
 
     async def event(self, message_type: type[M], customer_id: str, timeout: float = 5.0) -> M:
@@ -246,9 +247,10 @@ async def sims() -> AsyncIterator[dict[str, Simulator]]:
 
 
 @pytest.fixture
-def platform_settings() -> PlatformSettings:
+def platform_settings(tmp_path: Path) -> PlatformSettings:
     """A test module overrides this fixture to change a setting (e.g. the periodic jobs' intervals)."""
-    return PlatformSettings(admin_token=TOKEN, relay_sweep_seconds=0.05, secrets_key=SECRETS_KEY)  # type: ignore[arg-type]
+    store_url = f"sqlite://{tmp_path}/platform.db"
+    return PlatformSettings(admin_token=TOKEN, relay_sweep_seconds=0.05, secrets_key=SECRETS_KEY, store_url=store_url)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -256,23 +258,26 @@ async def harness(sims: dict[str, Simulator], platform_settings: PlatformSetting
     settings = platform_settings
     tripwire = Tripwire()
     async with httpx.AsyncClient(transport=tripwire, timeout=httpx.Timeout(5.0, connect=2.0)) as http:
-        app, runtime, handlers = build(settings, http=http)
+        service = build(settings, http=http)
+        runtime = service.runtime
         capture = EventCapture(runtime.broker, topics.PLATFORM_EVENTS)
-        transport = httpx.ASGITransport(app=app)
+        transport = httpx.ASGITransport(app=service.app)
         headers = {"Authorization": f"Bearer {TOKEN}"}
         async with (
             TestKafkaBroker(runtime.broker),
             httpx.AsyncClient(transport=transport, base_url="http://platform-svc", headers=headers) as api,
         ):
+            await runtime.store.open()
             await runtime.relay.start()
             # What runtime.start's seeding hook does (kt-standard-6930), without starting the periodic jobs.
-            await KeyTemplateCatalogue(handlers.store).seed()
+            await service.key_templates.seed()
             try:
-                yield Harness(runtime, handlers, capture, api, sims, tripwire)
+                yield Harness(runtime, service.create, capture, api, sims, tripwire)
             finally:
                 for hook in runtime.on_stop:  # the periodic jobs, if a test started them (http is ours)
                     await hook()
                 await runtime.relay.stop()
+                await runtime.store.close()
 
 
 @pytest.fixture

@@ -110,3 +110,15 @@ async def test_r9_mivb_below_9_needs_a_time_zone(registered: Harness) -> None:
     assert assigned.micollab.mivb_version == "8.0.1.0"
     tenant = (await registered.mivb.state())["tenants"][with_zone]
     assert tenant["time_zone"] == {"zone": "America/Toronto", "managed_by": "MBG"}
+
+
+async def test_every_platform_call_is_timed(registered: Harness) -> None:
+    await registered.pm_ready()
+    customer = registered.new_customer()
+
+    await registered.request(customer)
+    await registered.event(PlatformAssigned, customer)
+
+    metrics = (await registered.api.get("/metrics")).text
+    for platform in ("MiVB", "MBG", "MiCollab", "Platform Manager"):
+        assert f'mmp_platform_call_seconds_count{{outcome="ok",platform="{platform}"}}' in metrics, platform

@@ -59,7 +59,7 @@ async def test_duplicate_positions_or_an_empty_name_are_refused_naming_the_field
 
 
 async def test_the_standard_template_is_seeded_at_start_and_an_edit_survives_a_restart(harness: Harness) -> None:
-    await harness.runtime.database["key_templates"].delete_one({"_id": STANDARD})
+    await harness.runtime.collection("key_templates").delete(STANDARD)
     await harness.start_jobs()  # every on_start hook, the seeding among them
     assert (await harness.api.get(f"{URL}/{STANDARD}")).status_code == 200
 

@@ -66,7 +66,8 @@ async def test_registration_verifies_and_stores_the_password_encrypted(harness: 
         "3.0.0.0",
     )
     assert "password" not in view
-    stored = await harness.runtime.database["platform_manager"].find_one({"_id": "pm"})
+    stored = await harness.runtime.collection("platform_manager").get("pm")
+    assert stored is not None
     assert "pm-secret" not in str(stored)
     assert stored["password_sealed"].startswith("gAAAA")  # a Fernet token
     changed = await harness.capture.wait_for(PlatformManagerStatusChanged)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -17,9 +18,10 @@ pytestmark = pytest.mark.component
 
 
 @pytest.fixture
-def platform_settings() -> PlatformSettings:
+def platform_settings(tmp_path: Path) -> PlatformSettings:
     fast: dict[str, Any] = {"pm_check_seconds": 0.05, "group_refresh_seconds": 0.05}
-    return PlatformSettings(admin_token="test-admin-token", relay_sweep_seconds=0.05, **fast)  # type: ignore[arg-type]
+    store_url = f"sqlite://{tmp_path}/platform.db"
+    return PlatformSettings(admin_token="test-admin-token", relay_sweep_seconds=0.05, store_url=store_url, **fast)
 
 
 async def test_stale_pm_credentials_are_noticed_without_being_asked(harness: Harness) -> None:

@@ -72,7 +72,7 @@ async def test_no_secret_in_logs_events_responses_or_storage(
     stored = [
         str(doc)
         for name in ("platform_manager", "platform_groups", "blueprints")
-        async for doc in harness.runtime.database[name].find({})
+        for doc in await harness.runtime.collection(name).find()
     ]
     assert logs
     assert events

@@ -1,9 +1,10 @@
 import pytest
 from pydantic import ValidationError
 
-from platform_svc.domain.discovery import GroupRegistration, assemble_group
-from platform_svc.domain.groups import SystemInfo, Unreachable
-from platform_svc.domain.versions import at_least, parse_version
+from platform_svc.management.domain.discovery import GroupRegistration, assemble_group
+from platform_svc.management.domain.platforms import SystemInfo, Unreachable
+from platform_svc.management.domain.refusals import Refusal, RefusalKind
+from platform_svc.management.domain.versions import at_least, parse_version
 
 pytestmark = pytest.mark.unit
 
@@ -27,7 +28,6 @@ def test_versions_compare_as_numbers() -> None:
 def test_group_is_assembled_from_discovered_versions() -> None:
     group = assemble_group("pg-1", REGISTRATION, MIVB, MICOLLAB, [MBG])
 
-    assert not isinstance(group, list)
     assert (group.mivb.version, group.micollab.version, group.micollab.rest_api_scripts) == (
         "10.1.0.0",
         "9.8.0.0",
@@ -38,10 +38,11 @@ def test_group_is_assembled_from_discovered_versions() -> None:
 
 
 def test_unreachable_or_wrong_platforms_are_named() -> None:
-    problems = assemble_group("pg-1", REGISTRATION, Unreachable("HTTP 503"), MBG, [MICOLLAB])
+    with pytest.raises(Refusal) as refused:
+        assemble_group("pg-1", REGISTRATION, Unreachable("HTTP 503"), MBG, [MICOLLAB])
 
-    assert isinstance(problems, list)
-    assert [(p.field, p.message) for p in problems] == [
+    assert refused.value.kind is RefusalKind.INVALID
+    assert [(p.field, p.message) for p in refused.value.violations] == [
         ("mivb_url", "MiVoice Business at http://mivb:9101 is unreachable: HTTP 503"),
         ("micollab_url", "http://micollab:9102 is a MiVoice Border Gateway, not a MiCollab"),
         ("sites.0.mbg_url", "http://MBG:9103/ is a MiCollab, not a MiVoice Border Gateway"),

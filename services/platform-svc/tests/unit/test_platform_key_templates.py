@@ -1,17 +1,16 @@
 import pytest
 
 from mmp_contracts.customer_spec import CustomerSpec
-from platform_svc.domain.configuration import mivb_tenant_body
-from platform_svc.domain.key_templates import (
+from platform_svc.management.domain.key_templates import (
     STANDARD_6930,
     Key,
     KeyTemplate,
     KeyTemplateContent,
     check_content,
-    check_r15_templates_exist,
-    customer_copies,
-    wanted_ids,
 )
+from platform_svc.management.domain.refusals import Refusal, RefusalKind
+from platform_svc.provisioning.domain.key_templates import check_r15_templates_exist, customer_copies, wanted_ids
+from platform_svc.provisioning.domain.tenant import MivbTenant
 
 pytestmark = pytest.mark.unit
 
@@ -54,7 +53,7 @@ def test_r15_the_customer_gets_whole_copies_of_the_templates_it_names() -> None:
     wanted = spec(["kt-reception", "kt-standard-6930"], key_template_id="kt-standard-6930")
 
     copies = customer_copies(wanted, CATALOGUE)
-    body = mivb_tenant_body(wanted, apply_time_zone=False, key_templates=copies)
+    body = MivbTenant.of(wanted, apply_time_zone=False, key_templates=copies).model_dump()
 
     assert wanted_ids(wanted) == ["kt-reception", "kt-standard-6930"]  # each once
     assert body["key_templates"] == [RECEPTION.model_dump(), STANDARD_6930.model_dump()]
@@ -78,3 +77,17 @@ def test_key_template_needs_a_name_and_distinct_key_positions() -> None:
     assert [(v.field, v.rule) for v in violations] == [("name", "key-template"), ("keys[2].position", "key-template")]
     assert violations[1].message == "position 1 is used already by keys[0]"
     assert check_content(STANDARD_6930) == []
+
+
+def test_a_template_is_made_and_replaced_only_with_valid_content() -> None:
+    template = KeyTemplate.of("kt-reception", RECEPTION)
+    nameless = KeyTemplateContent(name=" ", phone_model="6940")
+
+    with pytest.raises(Refusal) as refused:
+        template.replace(nameless)
+    assert template.replace(RECEPTION.model_copy(update={"name": "Front desk"})) == []
+
+    assert (refused.value.kind, [v.field for v in refused.value.violations]) == (RefusalKind.INVALID, ["name"])
+    assert (template.id, template.name, template.keys) == ("kt-reception", "Front desk", RECEPTION.keys)
+    with pytest.raises(Refusal):
+        KeyTemplate.of("kt-bad", nameless)

@@ -1,8 +1,10 @@
 import pytest
 
 from mmp_contracts.customer_spec import EmergencyLocation
-from platform_svc.domain import rules
-from platform_svc.domain.groups import Mbg, MiCollabPlatform, Platform, PlatformGroup, Site, SystemInfo, Unreachable
+from platform_svc.management.domain.groups import Mbg, MiCollabPlatform, Platform, PlatformGroup, Site
+from platform_svc.management.domain.platforms import HuntGroup, SystemInfo, Unreachable
+from platform_svc.management.domain.refusals import Refusal
+from platform_svc.provisioning.domain import rules
 
 pytestmark = pytest.mark.unit
 
@@ -24,11 +26,15 @@ def test_r1_unregistered_platform_group_is_refused() -> None:
     assert (violation.field, violation.rule) == ("platform.platform_group_id", "R1")
     assert "pg-nowhere" in violation.message
     assert rules.check_r1_group_registered("pg-1", GROUP) is None
+    with pytest.raises(Refusal) as refused:
+        rules.registered_group("pg-nowhere", None)
+    assert refused.value.violations == [violation]
+    assert rules.registered_group("pg-1", GROUP) is GROUP
 
 
 def test_r4_mivb_without_voicemail_hunt_group_is_refused() -> None:
-    sales = {"number": "6100", "name": "Sales", "type": "circular"}
-    voicemail = {"number": "6000", "name": "Voicemail", "type": "voicemail"}
+    sales = HuntGroup(number="6100", name="Sales", kind="circular")
+    voicemail = HuntGroup(number="6000", name="Voicemail", kind="voicemail")
 
     violation = rules.check_r4_voicemail_hunt_group("http://mivb", [sales])
 
@@ -38,6 +44,9 @@ def test_r4_mivb_without_voicemail_hunt_group_is_refused() -> None:
         "the MiVB at http://mivb has no voicemail hunt group; create it before adding customers"
     )
     assert rules.check_r4_voicemail_hunt_group("http://mivb", [sales, voicemail]) is None
+    unread = rules.check_r4_voicemail_hunt_group("http://mivb", Unreachable("MiVB http://mivb: timed out"))
+    assert unread is not None
+    assert unread.message == "could not check the voicemail hunt group: MiVB http://mivb: timed out"
 
 
 def test_r5_each_platform_down_is_named() -> None:
@@ -51,6 +60,10 @@ def test_r5_each_platform_down_is_named() -> None:
         "MiVB at http://mivb is down: refused",
         "MiCollab at http://micollab is down: timed out",
     ]
+    with pytest.raises(Refusal) as refused:
+        rules.reached(GROUP, Unreachable("refused"), Unreachable("timed out"))
+    assert refused.value.violations == both
+    assert rules.reached(GROUP, UP_MIVB, UP_MICOLLAB) == rules.Reached(GROUP, UP_MIVB, UP_MICOLLAB)
 
 
 def test_r9_zone_required_below_mivb_9() -> None:

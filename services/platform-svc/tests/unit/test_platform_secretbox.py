@@ -4,7 +4,7 @@ import pytest
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
-from platform_svc.secretbox import SecretBox, SecretUnreadable
+from platform_svc.management.adapters.secretbox import SecretBox, SecretUnreadable
 
 pytestmark = pytest.mark.unit
 

@@ -1,1 +1,1 @@
-"""customer-svc's domain: the customer saga and the intake rules. Pure: no I/O, no framework."""
+"""customer-svc's domain: the customer aggregate, its parts and the intake rules. Pure: no I/O, no framework."""

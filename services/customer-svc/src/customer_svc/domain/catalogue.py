@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from customer_svc.domain.refusal import Refused
 from mmp_contracts import Violation
 
 MAX_PHONE_TYPES_PER_BUNDLE = 3  # R8
@@ -39,3 +40,11 @@ def check_bundle(bundle: Bundle) -> list[Violation]:
     if not 0 <= bundle.phones_per_user <= MAX_PHONES_PER_USER:
         violations.append(Violation(field="phones_per_user", rule="R8", message="a user has between 0 and 4 phones"))
     return violations
+
+
+def accepted(bundle: Bundle) -> Bundle:
+    """A bundle the SP may put in its catalogue, or Refused naming each field it gets wrong."""
+    violations = check_bundle(bundle)
+    if violations:
+        raise Refused.breaking(violations)
+    return bundle

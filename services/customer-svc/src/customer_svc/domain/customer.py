@@ -1,163 +1,436 @@
-"""The customer and its create saga: which event moves it where, and what it then announces.
+"""The customer: one aggregate composed of its parts (what it is, what it was sold, its tasks, its timeline,
+the requests waiting on its tasks, the undo under way, its pending edit, its DID changes). Its methods check
+the rules, change the customer and return the events to publish.
 
-Every transition is guarded on the current status, so a late or repeated event never moves the
-saga backwards (it returns no events and changes nothing). The other requests live beside it:
-edits (edits.py), DID ranges (did_changes.py), delete and demo mode (lifecycle.py).
+Every transition is guarded on the current state: a late or repeated message that does not apply to the
+customer as it stands returns None and changes nothing.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from customer_svc.domain.catalogue import Bundle
-from customer_svc.domain.editing import usage
-from customer_svc.domain.edits import Edits, sold
-from customer_svc.domain.record import ROLLBACK_ADVICE, DidOperation, Refused, Rejected, Status
-from customer_svc.domain.tasks import Task, TaskList, TaskStatus
+from customer_svc.domain.did_operations import DidOperations
+from customer_svc.domain.did_ranges import ordered, uncovered
+from customer_svc.domain.edit import PendingUpdate, apply_changes, describe, failure_after_revert
+from customer_svc.domain.record import CustomerRecord, Status
+from customer_svc.domain.refusal import Refused
+from customer_svc.domain.rules import check_did_range, validate_new_customer
+from customer_svc.domain.sold import SoldBundles, usage
+from customer_svc.domain.tasks import Task, TaskList
+from customer_svc.domain.timeline import Timeline
+from customer_svc.domain.undo import MICOLLAB, PLATFORM, PLATFORMS, ROLLBACK_ADVICE, Undo
+from customer_svc.domain.waiting import WAITABLE, QueuedRequest, WaitingRequests, blocker
 from mmp_contracts import Message, Violation
 from mmp_contracts import events as ev
-from mmp_contracts.customer_spec import CustomerSpec
+from mmp_contracts.customer_spec import CustomerChanges, CustomerSpec, DidRange
+from mmp_contracts.tasks import TaskKind
 
-__all__ = ["Customer", "DidOperation", "Refused", "Rejected", "Status"]
+Events = list[Message]
 
 
-class Customer(Edits):
+@dataclass
+class Customer:
+    customer_id: str
+    webid: str
+    created_at: datetime
+    record: CustomerRecord
+    sold: SoldBundles = field(default_factory=SoldBundles)
+    tasks: TaskList = field(default_factory=TaskList)
+    timeline: Timeline = field(default_factory=Timeline)
+    waiting: WaitingRequests = field(default_factory=WaitingRequests)
+    undo: Undo = field(default_factory=Undo)
+    edit: PendingUpdate | None = None
+    dids: DidOperations = field(default_factory=DidOperations)
+
+    # the create saga (R20, R21)
+
     @classmethod
     def request(
         cls, customer_id: str, task_id: str, spec: CustomerSpec, catalogue: Mapping[str, Bundle], now: datetime
-    ) -> tuple["Customer", list[Message]]:
-        tasks = TaskList([Task.start(task_id, "create", now)])
-        customer = cls(customer_id, spec.details.webid, spec, Status.PROVISIONING, now, tasks=tasks)
-        customer.sold_bundles = sold(spec, catalogue)
-        customer.record(now, "customer record stored", "PROVISIONING")
+    ) -> tuple["Customer", Events]:
+        """A create that passed the intake rules: stored PROVISIONING, the bundles' terms as sold."""
+        customer = cls(
+            customer_id,
+            spec.details.webid,
+            now,
+            CustomerRecord(spec, Status.PROVISIONING),
+            sold=SoldBundles.of(spec, catalogue),
+        )
+        customer.tasks.start(task_id, TaskKind.CREATE, now)
+        customer.timeline.add(now, "customer record stored", "PROVISIONING")
         return customer, [ev.CustomerRequested(customer_id=customer_id, task_id=task_id, spec=spec)]
 
     @classmethod
     def reject(
-        cls, customer_id: str, task_id: str, spec: CustomerSpec, violations: list[Violation], now: datetime
-    ) -> tuple["Customer", list[Message]]:
-        reason = "; ".join(f"{v.field}: {v.message} ({v.rule})" for v in violations)
-        customer = cls(
-            customer_id, spec.details.webid, spec, Status.REJECTED, now, reason=reason, violations=violations
+        cls, customer_id: str, task_id: str, spec: CustomerSpec, violations: Sequence[Violation], now: datetime
+    ) -> tuple["Customer", Events]:
+        """A create that breaks rules: stored REJECTED with every violation, so the caller can fix each field."""
+        refusal = Refused.breaking(violations)
+        record = CustomerRecord(spec, Status.REJECTED, refusal.reason, list(violations))
+        customer = cls(customer_id, spec.details.webid, now, record)
+        task = customer.tasks.start(task_id, TaskKind.CREATE, now)
+        failed = customer.tasks.close(customer_id, task, now, refusal.reason)
+        customer.timeline.add(now, "request rejected", refusal.reason)
+        rejected = ev.CustomerRejected(
+            customer_id=customer_id, task_id=task_id, webid=customer.webid, violations=list(violations)
         )
-        customer.tasks = TaskList([Task.start(task_id, "create", now).finish(TaskStatus.FAILED, now, reason)])
-        customer.record(now, "request rejected", reason)
-        return customer, [
-            ev.CustomerRejected(customer_id=customer_id, task_id=task_id, webid=customer.webid, violations=violations),
-            ev.TaskFailed(customer_id=customer_id, task_id=task_id, kind="create", reason=reason),
-        ]
+        return customer, [rejected, *failed]
 
-    def platform_assigned(self, group_id: str, now: datetime) -> list[Message]:
-        if self.status is Status.PROVISIONING:
-            self.record(now, "MiVoice Business and MBG configured", f"platform group {group_id}")
+    def platform_assigned(self, group_id: str, now: datetime) -> Events | None:
+        if self.record.status is not Status.PROVISIONING:
+            return None
+        self.timeline.add(now, "MiVoice Business and MBG configured", f"platform group {group_id}")
         return []
 
-    def micollab_provisioned(self, bundles: list[str], portal_url: str, now: datetime) -> list[Message]:
-        if self.status is not Status.PROVISIONING:
-            return []
-        self.status = Status.ACTIVE
-        self.record(now, "MiCollab tenant and bundles created", ", ".join(bundles) or "no bundles")
-        self.record(now, "customer active", "ACTIVE")
-        task = self.create_task
-        spec = self.spec
-        return [
-            ev.CustomerActivated(
-                customer_id=self.customer_id,
-                task_id=task.task_id,
-                webid=self.webid,
-                name=spec.details.name,
-                contact_email=spec.details.contact_email,
-                portal_url=f"{portal_url.rstrip('/')}/{self.webid}",
-                first_user=spec.first_user,
-                send_welcome_mail=spec.user_settings.send_welcome_mail,
-                welcome_mail_template_id=spec.platform.welcome_mail_template_id,
-                usage=usage(spec),
-            ),
-            *self.tasks.close(self.customer_id, task, now),
-        ]
+    def micollab_provisioned(self, bundles: Sequence[str], portal_url: str, now: datetime) -> Events | None:
+        if self.record.status is not Status.PROVISIONING:
+            return None
+        self.record.status = Status.ACTIVE
+        self.timeline.add(now, "MiCollab tenant and bundles created", ", ".join(bundles) or "no bundles")
+        self.timeline.add(now, "customer active", "ACTIVE")
+        task, spec = self.tasks.first(TaskKind.CREATE), self.record.spec
+        activated = ev.CustomerActivated(
+            customer_id=self.customer_id,
+            task_id=task.task_id,
+            webid=self.webid,
+            name=spec.details.name,
+            contact_email=spec.details.contact_email,
+            portal_url=f"{portal_url.rstrip('/')}/{self.webid}",
+            first_user=spec.first_user,
+            send_welcome_mail=spec.user_settings.send_welcome_mail,
+            welcome_mail_template_id=spec.platform.welcome_mail_template_id,
+            usage=usage(spec),
+        )
+        return [activated, *self.tasks.close(self.customer_id, task, now)]
 
-    def platform_assignment_failed(self, failure: ev.PlatformAssignmentFailed, now: datetime) -> list[Message]:
-        if self.status is not Status.PROVISIONING:
-            return []
-        self.violations = list(failure.violations)
-        self.record(now, "MiVoice Business / MBG step failed", failure.reason)
-        self.residue = {"platform": list(failure.residue)} if failure.residue else {}
+    def platform_assignment_failed(self, failure: ev.PlatformAssignmentFailed, now: datetime) -> Events | None:
+        """platform-svc undid its own partial work before it said so: the create ends here (R20, R21)."""
+        if self.record.status is not Status.PROVISIONING:
+            return None
+        self.record.violations = list(failure.violations)
+        self.timeline.add(now, "MiVoice Business / MBG step failed", failure.reason)
+        self.undo.found(PLATFORM, failure.residue)
         return self._conclude_rollback(failure.reason, now)
 
-    def micollab_failed(self, failure: ev.MiCollabProvisioningFailed, now: datetime) -> list[Message]:
-        if self.status is not Status.PROVISIONING:
-            return []
-        self.status = Status.ROLLING_BACK
-        self.reason = failure.reason
-        self.violations = list(failure.violations)
-        self.residue = {"micollab": list(failure.residue)} if failure.residue else {}
-        self.awaiting_undo = ["platform"]
-        self.record(now, "MiCollab step failed", failure.reason)
-        early = self.undone_early.pop("platform", None)
-        return self.undo_reported("platform", early["residue"], early["detail"], now) if early else []
+    def micollab_failed(self, failure: ev.MiCollabProvisioningFailed, now: datetime) -> Events | None:
+        """The MiVB and MBG parts are undone next; the customer fails once platform-svc says so (R20)."""
+        if self.record.status is not Status.PROVISIONING:
+            return None
+        self.record.status = Status.ROLLING_BACK
+        self.record.reason = failure.reason
+        self.record.violations = list(failure.violations)
+        self.undo.found(MICOLLAB, failure.residue)
+        self.undo.wait_for(PLATFORM)
+        self.timeline.add(now, "MiCollab step failed", failure.reason)
+        early = self.undo.take_early(PLATFORM)
+        return (self.undo_reported(PLATFORM, early.residue, early.detail, now) or []) if early else []
 
-    def undo_reported(self, part: str, residue: list[str], detail: str, now: datetime) -> list[Message]:
+    def undo_reported(self, part: str, residue: Sequence[str], detail: str, now: datetime) -> Events | None:
         """A participant finished undoing its part (residue empty) or could not (residue lists what is left)."""
-        if self.status is Status.PROVISIONING and part == "platform":
-            # platform.events and micollab.events are separate topics: platform-svc's undo, which answers
-            # the MiCollab failure, may arrive first; it is kept until that failure is read
-            self.undone_early[part] = {"residue": residue, "detail": detail}
-            self.record(now, f"{part} undo, ahead of the failure it answers", detail)
+        if self.record.status is Status.PROVISIONING and part == PLATFORM:
+            self.undo.keep_early(part, residue, detail)
+            self.timeline.add(now, f"{part} undo, ahead of the failure it answers", detail)
             return []
-        if self.status not in (Status.ROLLING_BACK, Status.DELETING) or part not in self.awaiting_undo:
+        if self.record.status not in (Status.ROLLING_BACK, Status.DELETING) or not self.undo.reported(part, residue):
+            return None
+        self.timeline.add(now, f"{part} undo", detail)
+        if not self.undo.done:
             return []
-        self.awaiting_undo.remove(part)
-        self.residue = (
-            {**self.residue, part: residue} if residue else {k: v for k, v in self.residue.items() if k != part}
-        )
-        self.record(now, f"{part} undo", detail)
-        if self.awaiting_undo:
-            return []
-        if self.status is Status.DELETING:
+        if self.record.status is Status.DELETING:
             return self._conclude_deletion(now)
-        return self._conclude_rollback(self.reason or "rollback", now)
+        return self._conclude_rollback(self.record.reason or "rollback", now)
 
-    def retry_rollback(self, task_id: str, now: datetime) -> list[Message]:
+    def retry_rollback(self, task_id: str, now: datetime) -> Events:
         """R21: the SP asks again to clean what a failed rollback left."""
-        if self.status is not Status.ROLLBACK_FAILED:
-            raise Refused(f"only a ROLLBACK_FAILED customer can retry its rollback; this one is {self.status}")
-        self.status = Status.ROLLING_BACK
-        self.awaiting_undo = ["platform", "micollab"]
-        self.tasks.start(task_id, "retry-rollback", now)
-        self.record(now, "rollback retried", "ROLLING_BACK")
+        self.record.ensure_rollback_retriable()
+        self.record.status = Status.ROLLING_BACK
+        self.undo.wait_for(PLATFORM, MICOLLAB)
+        self.tasks.start(task_id, TaskKind.RETRY_ROLLBACK, now)
+        self.timeline.add(now, "rollback retried", "ROLLING_BACK")
         return [ev.RollbackRetryRequested(customer_id=self.customer_id, task_id=task_id)]
 
-    def welcome_mail_reported(self, outcome: str, now: datetime) -> list[Message]:
-        if self.welcome_mail is None:
-            self.welcome_mail = outcome
-            self.record(now, "welcome mail", outcome)
+    def welcome_mail_reported(self, outcome: str, now: datetime) -> Events | None:
+        if self.record.welcome_mail is not None:
+            return None
+        self.record.welcome_mail = outcome
+        self.timeline.add(now, "welcome mail", outcome)
         return []
 
-    def _conclude_rollback(self, reason: str, now: datetime) -> list[Message]:
-        self.reason = reason
-        if any(self.residue.values()):
-            self.status = Status.ROLLBACK_FAILED
-            left = [item for items in self.residue.values() for item in items]
-            self.record(now, "rollback failed", f"left behind: {', '.join(left)}; {ROLLBACK_ADVICE}")
-            return [
-                ev.CustomerRollbackFailed(
-                    customer_id=self.customer_id, task_id=self._task_id(), webid=self.webid, reason=reason, residue=left
-                ),
-                *self._close_tasks(reason, now, cleaned=False),
-            ]
-        self.status = Status.FAILED
-        self.record(now, "customer failed, nothing left on any platform", reason)
-        return [
-            ev.CustomerFailed(customer_id=self.customer_id, task_id=self._task_id(), webid=self.webid, reason=reason),
-            *self._close_tasks(reason, now, cleaned=True),
-        ]
+    def _conclude_rollback(self, reason: str, now: datetime) -> Events:
+        self.record.reason = reason
+        task_id, left = self.tasks.first(TaskKind.CREATE).task_id, self.undo.left()
+        if left:
+            self.record.status = Status.ROLLBACK_FAILED
+            self.timeline.add(now, "rollback failed", f"left behind: {', '.join(left)}; {ROLLBACK_ADVICE}")
+            failed = ev.CustomerRollbackFailed(
+                customer_id=self.customer_id, task_id=task_id, webid=self.webid, reason=reason, residue=left
+            )
+            return [failed, *self._close_rollback_tasks(reason, now, cleaned=False)]
+        self.record.status = Status.FAILED
+        self.timeline.add(now, "customer failed, nothing left on any platform", reason)
+        failed_ = ev.CustomerFailed(customer_id=self.customer_id, task_id=task_id, webid=self.webid, reason=reason)
+        return [failed_, *self._close_rollback_tasks(reason, now, cleaned=True)]
 
-    def _task_id(self) -> str:
-        return self.create_task.task_id
-
-    def _close_tasks(self, reason: str, now: datetime, cleaned: bool) -> list[Message]:
+    def _close_rollback_tasks(self, reason: str, now: datetime, cleaned: bool) -> Events:
         """The create task failed either way; a rollback retry succeeded when nothing is left behind."""
-        closed: list[Message] = []
+        closed: Events = []
         for task in self.tasks.pending():
-            succeeded = task.kind == "retry-rollback" and cleaned
+            succeeded = task.kind is TaskKind.RETRY_ROLLBACK and cleaned
             closed += self.tasks.close(self.customer_id, task, now, None if succeeded else reason)
         return closed
+
+    # edits (R22, R27)
+
+    def request_update(
+        self,
+        task_id: str,
+        changes: CustomerChanges,
+        catalogue: Mapping[str, Bundle],
+        platform_groups: Collection[str],
+        now: datetime,
+    ) -> Events:
+        """R22: the customer after the edit must pass the rules of a new one, judged on the terms it was sold;
+        R27: it waits for the customer's confirmation when that affects its billing; R24: never in demo mode."""
+        self.record.ensure_editable()
+        before = self.record.spec
+        after = apply_changes(before, changes)
+        terms = self.sold.terms(catalogue)
+        violations = validate_new_customer(after, terms, platform_groups)
+        if violations:
+            raise Refused.breaking(violations)
+        self.edit = edit = PendingUpdate.of(task_id, before, after, SoldBundles.of(after, terms))
+        self.tasks.start(task_id, TaskKind.UPDATE, now)
+        if edit.billing_changes and before.platform.confirm_billing_changes:
+            self.record.status = Status.AWAITING_CONFIRMATION
+            self.timeline.add(now, "edit waits for the customer's confirmation", describe(edit.billing_changes))
+            waiting = ev.BillingChangeAwaitingConfirmation(
+                customer_id=self.customer_id, task_id=task_id, webid=self.webid, billing_changes=edit.billing_changes
+            )
+            return [waiting]
+        return self._start_update(edit, now)
+
+    def confirm_billing_change(self, task_id: str, edit_task_id: str, accept: bool, now: datetime) -> Events:
+        edit = self.edit
+        if self.record.status is not Status.AWAITING_CONFIRMATION or edit is None or edit.task_id != edit_task_id:
+            raise Refused("no edit of this customer waits for that confirmation")
+        answer = self.tasks.start(task_id, TaskKind.CONFIRM_BILLING_CHANGE, now)
+        answered = self.tasks.close(self.customer_id, answer, now)
+        if accept:
+            self.timeline.add(now, "billing change confirmed", describe(edit.billing_changes))
+            return [*answered, *self._start_update(edit, now)]
+        return [*answered, *self._end_update(edit, "the customer rejected the billing change", now)]
+
+    def update_applied(self, now: datetime) -> Events | None:
+        edit = self.edit
+        if self.record.status is not Status.UPDATING or edit is None:
+            return None
+        # DID ranges change by their own tasks meanwhile (R25): the edit never touches them
+        after = edit.after.model_copy(update={"did_ranges": self.record.spec.did_ranges})
+        self.record.spec, self.record.status, self.edit = after, Status.ACTIVE, None
+        self.sold = self.sold.after_edit(edit.sold, after)
+        self.timeline.add(now, "edit applied on every platform", "ACTIVE")
+        task = self.tasks.running(edit.task_id)
+        updated = ev.CustomerUpdated(
+            customer_id=self.customer_id,
+            task_id=task.task_id,
+            webid=self.webid,
+            spec=after,
+            usage=usage(after),
+            billing_changes=edit.billing_changes,
+        )
+        return [updated, *self.tasks.close(self.customer_id, task, now)]
+
+    def update_step_failed(
+        self, reason: str, violations: Sequence[Violation], now: datetime, undone: bool
+    ) -> Events | None:
+        """A platform refused the edit. `undone`: nothing of it is left, the edit ends; otherwise wait for
+        the platforms that already applied it to put it back."""
+        edit = self.edit
+        if self.record.status is not Status.UPDATING or edit is None:
+            return None
+        edit.refused_by_platform(reason, violations)
+        self.timeline.add(now, "edit refused by a platform", reason)
+        if undone:
+            return self._end_update(edit, reason, now)
+        if edit.reverted is not None:  # the MiVB's revert was read first
+            return self._end_update(edit, failure_after_revert(reason, edit.reverted), now)
+        return []
+
+    def update_reverted(self, residue: Sequence[str], now: datetime) -> Events | None:
+        edit = self.edit
+        if self.record.status is not Status.UPDATING or edit is None:
+            return None
+        if edit.failure is None:
+            # platform.events and micollab.events are separate topics: the revert may be read before the
+            # MiCollab failure it answers, whose reason the edit's task should carry
+            edit.reverted_early(residue)
+            self.timeline.add(
+                now, "MiVB put back, ahead of the failure it answers", ", ".join(residue) or "nothing left"
+            )
+            return []
+        return self._end_update(edit, failure_after_revert(edit.failure, residue), now)
+
+    def _start_update(self, edit: PendingUpdate, now: datetime) -> Events:
+        self.record.status = Status.UPDATING
+        self.timeline.add(now, "edit requested", "UPDATING")
+        requested = ev.CustomerUpdateRequested(
+            customer_id=self.customer_id, task_id=edit.task_id, before=self.record.spec, after=edit.after
+        )
+        return [requested]
+
+    def _end_update(self, edit: PendingUpdate, reason: str, now: datetime) -> Events:
+        """The edit did not happen: the customer stays exactly as it was."""
+        self.edit, self.record.status = None, Status.ACTIVE
+        self.timeline.add(now, "edit failed, customer unchanged", reason)
+        task = self.tasks.running(edit.task_id)
+        failed = ev.CustomerUpdateFailed(
+            customer_id=self.customer_id,
+            task_id=task.task_id,
+            webid=self.webid,
+            reason=reason,
+            violations=edit.violations,
+        )
+        return [failed, *self.tasks.close(self.customer_id, task, now, reason)]
+
+    # DID ranges (R12)
+
+    def held_ranges(self) -> list[DidRange]:
+        return ordered(self.record.spec.did_ranges)
+
+    def unheld(self, did_range: DidRange) -> list[DidRange]:
+        """The numbers of the range that the customer does not hold (any more, or at all)."""
+        return uncovered(self.held_ranges(), did_range)
+
+    def numbers_given_back(self) -> list[DidRange]:
+        """A customer that failed or is deleted holds no numbers on its group any more (R12, R23); one that
+        was rejected never held the ranges it asked for, whatever their shape."""
+        if self.record.status.holds_webid:
+            return []
+        return [r for r in self.record.spec.did_ranges if not check_did_range(r)]
+
+    def request_did_change(
+        self, task_id: str, kind: TaskKind, did_range: DidRange, violations: Sequence[Violation], now: datetime
+    ) -> Events:
+        """R12: the range's shape (`violations`, and numbers another customer of the group holds, which only
+        the group-wide index knows), then the customer's own ranges: an added range overlaps none of them,
+        removed numbers are all held."""
+        if violations:
+            raise Refused.breaking(violations)
+        self.record.ensure_dids_changeable()
+        DidOperations.check(kind, did_range, self.held_ranges())
+        self.tasks.start(task_id, kind, now)
+        operation = self.dids.start(task_id, kind, did_range)
+        self.timeline.add(now, f"{kind} requested", did_range.text())
+        return [operation.requested(self.customer_id, self.record.spec.platform.platform_group_id)]
+
+    def did_change_done(self, task_id: str, now: datetime, failure: str | None = None) -> Events | None:
+        operation = self.dids.finish(task_id)
+        if operation is None:
+            return None
+        task = self.tasks.running(task_id)
+        if failure:
+            self.timeline.add(now, f"{operation.kind} failed", failure)
+            return self.tasks.close(self.customer_id, task, now, failure)
+        ranges = operation.applied_to(self.held_ranges())
+        self.record.spec = self.record.spec.model_copy(update={"did_ranges": ranges})
+        self.timeline.add(now, f"{operation.kind} done", operation.did_range.text())
+        return [operation.done(self.customer_id), *self.tasks.close(self.customer_id, task, now)]
+
+    # deletion (R23) and demo mode (R24)
+
+    def request_deletion(self, task_id: str, now: datetime) -> Events:
+        """R23: off every platform, then out of our records. R24: a demo customer only leaves our records."""
+        self.record.ensure_deletable()
+        self.tasks.start(task_id, TaskKind.DELETE, now)
+        if self.record.leaves_platforms_alone:
+            self.undo.found(PLATFORMS, self.record.placement(self.customer_id) if self.record.demo else [])
+            return self._conclude_deletion(now)
+        self.record.status = Status.DELETING
+        self.undo.wait_for(PLATFORM, MICOLLAB)
+        self.timeline.add(now, "deletion requested", "DELETING")
+        return [ev.CustomerDeletionRequested(customer_id=self.customer_id, task_id=task_id)]
+
+    def convert_to_demo(self, task_id: str, now: datetime) -> Events:
+        """R24: one-way; a demo customer can only be deleted."""
+        self.record.ensure_convertible()
+        self.record.demo = True
+        task = self.tasks.start(task_id, TaskKind.CONVERT_TO_DEMO, now)
+        self.timeline.add(now, "converted to demo mode", "edits and logins disabled; it can only be deleted")
+        converted = ev.CustomerConvertedToDemo(customer_id=self.customer_id, task_id=task_id, webid=self.webid)
+        return [converted, *self.tasks.close(self.customer_id, task, now)]
+
+    def _conclude_deletion(self, now: datetime) -> Events:
+        [task] = self.tasks.pending(TaskKind.DELETE)
+        left = self.undo.left()
+        if left and not self.record.demo:
+            self.record.status = Status.DELETION_FAILED
+            reason = f"left behind: {', '.join(left)}; {ROLLBACK_ADVICE}"
+            self.timeline.add(now, "deletion failed", reason)
+            failed = ev.CustomerDeletionFailed(
+                customer_id=self.customer_id, task_id=task.task_id, webid=self.webid, reason=reason, residue=left
+            )
+            return [failed, *self.tasks.close(self.customer_id, task, now, reason)]
+        self.record.status = Status.DELETED
+        self.timeline.add(
+            now, "customer deleted", f"left on the platforms: {', '.join(left)}" if left else "nothing left"
+        )
+        deleted = ev.CustomerDeleted(customer_id=self.customer_id, task_id=task.task_id, webid=self.webid, residue=left)
+        return [deleted, *self.tasks.close(self.customer_id, task, now)]
+
+    # requests and their tasks (R25)
+
+    def task(self, task_id: str) -> Task | None:
+        return self.tasks.get(task_id)
+
+    def task_id_for(self, correlation_id: str, message_id: str | None, kind: TaskKind) -> str:
+        return self.tasks.id_for(correlation_id, message_id, kind)
+
+    def take(
+        self,
+        task_id: str,
+        kind: TaskKind,
+        now: datetime,
+        act: Callable[[], Events],
+        *,
+        changes: CustomerChanges | None = None,
+        did_range: DidRange | None = None,
+    ) -> Events | None:
+        """A request on this customer: it waits for the unfinished task it depends on (R25, with what it
+        needs to run later: `changes`, `did_range`), or `act` runs it now. A refusal fails its task with the
+        reason and the rules broken. None: it already waits for that task."""
+        if kind in WAITABLE:
+            blocking = blocker(self.tasks, kind, did_range, self.dids.ranges())
+            if blocking is not None:
+                return self._wait(QueuedRequest(task_id, kind, blocking.task_id, changes, did_range), blocking, now)
+            self.waiting.drop(task_id)
+        try:
+            return act()
+        except Refused as refusal:
+            task = self.tasks.start(task_id, kind, now, refusal.violations)
+            return self.tasks.close(self.customer_id, task, now, refusal.reason, refused=True)
+
+    def ready_to_resume(self) -> list[tuple[QueuedRequest, Task]]:
+        """Queued requests whose awaited task finished: each with that task, to run it or to refuse it."""
+        return self.waiting.ready(self.tasks)
+
+    def give_up(self, queued: QueuedRequest, awaited: Task, now: datetime) -> Events | None:
+        """R25: the task a request waited for failed, so the request is refused naming it (unless another
+        unfinished task now holds it up)."""
+        reason = f"it waited for task {awaited.task_id} ({awaited.kind}), which failed: {awaited.reason}"
+
+        def refuse() -> Events:
+            raise Refused(reason)
+
+        return self.take(queued.task_id, queued.kind, now, refuse, changes=queued.changes, did_range=queued.did_range)
+
+    def _wait(self, request: QueuedRequest, blocking: Task, now: datetime) -> Events | None:
+        queued = self.waiting.get(request.task_id)
+        if queued is not None and queued.waiting_for == blocking.task_id:
+            return None
+        # new, or resumed only to find another unfinished task in its way: it now waits for that one
+        self.waiting.put(request)
+        self.tasks.start(request.task_id, request.kind, now, waiting_for=blocking.task_id)
+        self.timeline.add(now, f"{request.kind} waits", f"for task {blocking.task_id} ({blocking.kind})")
+        return []

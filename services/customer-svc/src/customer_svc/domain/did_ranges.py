@@ -1,58 +1,28 @@
-"""DID ranges as numbers (R12): splitting, overlapping, and the blocks the group-wide index keys them by."""
+"""A customer's DID ranges as sets of numbers (R12): what is left after taking some out, what is not held.
+The subtraction itself is the contracts' `DidRange.minus`."""
 
-from dataclasses import dataclass
+from collections.abc import Iterable
 
-BLOCK = 10_000
-"""Numbers per index block: an overlap check reads only the blocks a range touches, however many
-ranges the platform group holds."""
-
-
-@dataclass(frozen=True, order=True)
-class Span:
-    start: int
-    end: int
-    digits: int
-
-    @classmethod
-    def of(cls, start: str, end: str) -> "Span":
-        return cls(int(start), int(end), len(start))
-
-    def text(self) -> tuple[str, str]:
-        return str(self.start).zfill(self.digits), str(self.end).zfill(self.digits)
-
-    def overlaps(self, other: "Span") -> bool:
-        return self.digits == other.digits and self.start <= other.end and other.start <= self.end
-
-    def covers(self, other: "Span") -> bool:
-        return self.digits == other.digits and self.start <= other.start and other.end <= self.end
-
-    def minus(self, other: "Span") -> list["Span"]:
-        """What is left of this span once `other` is taken out: none, one or two spans (R12: a split)."""
-        if not self.overlaps(other):
-            return [self]
-        left = [Span(self.start, other.start - 1, self.digits)] if self.start < other.start else []
-        right = [Span(other.end + 1, self.end, self.digits)] if other.end < self.end else []
-        return left + right
-
-    def blocks(self) -> range:
-        return range(self.start // BLOCK, self.end // BLOCK + 1)
-
-    def clipped_to(self, block: int) -> "Span":
-        return Span(max(self.start, block * BLOCK), min(self.end, (block + 1) * BLOCK - 1), self.digits)
+from mmp_contracts.customer_spec import DidRange
 
 
-def remove(spans: list[Span], taken: Span) -> list[Span]:
-    return sorted(part for span in spans for part in span.minus(taken))
+def ordered(ranges: Iterable[DidRange]) -> list[DidRange]:
+    return sorted(ranges, key=lambda r: (int(r.start), int(r.end), r.digits))
 
 
-def uncovered(spans: list[Span], wanted: Span) -> list[Span]:
-    """The parts of `wanted` that none of `spans` holds."""
+def remove(held: Iterable[DidRange], taken: DidRange) -> list[DidRange]:
+    """R12: taking out part of a range leaves the pieces on either side."""
+    return ordered(piece for did_range in held for piece in did_range.minus(taken))
+
+
+def uncovered(held: Iterable[DidRange], wanted: DidRange) -> list[DidRange]:
+    """The parts of `wanted` that none of `held` holds."""
     left = [wanted]
-    for span in spans:
-        left = [part for piece in left for part in piece.minus(span)]
+    for did_range in held:
+        left = [piece for part in left for piece in part.minus(did_range)]
     return left
 
 
-def covered_by(spans: list[Span], wanted: Span) -> bool:
-    """True when the customer holds every number of `wanted` (R12: only held numbers can be removed)."""
-    return not uncovered(spans, wanted)
+def covered_by(held: Iterable[DidRange], wanted: DidRange) -> bool:
+    """True when every number of `wanted` is held (R12: only held numbers can be removed)."""
+    return not uncovered(held, wanted)

@@ -83,6 +83,11 @@ def check_did_ranges(ranges: list[DidRange]) -> Iterator[Violation]:
             yield Violation(field=f"did_ranges[{index}]", rule="R12", message="overlaps another range")
 
 
+def check_did_range(did_range: DidRange, field: str = "did_range") -> list[Violation]:
+    """R12 on one range asked for on its own (added to or removed from a customer)."""
+    return [v.model_copy(update={"field": field}) for v in check_did_ranges([did_range])]
+
+
 def check_cpn_substitutions(entries: list[CpnSubstitution]) -> Iterator[Violation]:
     """R13: at most 100 entries; DID list ascending, same length, 3-7 digits; CPN <= 14 with an x overlay."""
     if len(entries) > MAX_CPN_ENTRIES:
@@ -138,3 +143,14 @@ def validate_new_customer(
         *check_cpn_substitutions(spec.cpn_substitutions),
         *check_emergency(spec.emergency),
     ]
+
+
+def webid_taken(webid: str) -> Violation:
+    """R6: a valid WebID another live customer holds."""
+    return Violation(field="details.webid", rule="R6", message=f"WebID {webid!r} is taken", conflict=True)
+
+
+def numbers_taken(field: str, did_range: DidRange, platform_group_id: str) -> Violation:
+    """R12 across customers: numbers another customer of the platform group holds."""
+    message = f"{did_range.text()} overlaps a range of another customer on {platform_group_id}"
+    return Violation(field=field, rule="R12", message=message, conflict=True)

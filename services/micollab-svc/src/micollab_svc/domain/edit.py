@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from micollab_svc.domain.devices import device_violations
 from micollab_svc.domain.gates import gate_violations
-from micollab_svc.domain.tenant import JsonObject, bundle_body, tenant_body
+from micollab_svc.domain.plan import JsonObject, bundle_body, tenant_body
 from mmp_contracts import Violation
 from mmp_contracts.customer_spec import BundleAllocation, CustomerSpec
 from mmp_contracts.events import MiCollabTarget
@@ -49,6 +49,13 @@ def plan_edit(before: CustomerSpec, after: CustomerSpec) -> list[Step]:
         if bundle_id not in new:
             steps.append(Step(Item.BUNDLE, bundle_id, None, bundle_body(bundle)))
     return steps
+
+
+def put_back(done: Sequence[Step], failed: Step, may_have_acted: bool) -> list[Step]:
+    """The calls that leave MiCollab as it was after `failed` failed: each step done undone, in reverse
+    order, starting with the failed call itself when MiCollab may have acted on it (R22)."""
+    touched = [*done, failed] if may_have_acted else list(done)
+    return [step.undone() for step in reversed(touched)]
 
 
 def edit_violations(before: CustomerSpec, after: CustomerSpec, target: MiCollabTarget) -> list[Violation]:

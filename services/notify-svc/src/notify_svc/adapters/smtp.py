@@ -4,18 +4,27 @@ An SMTP failure is a business outcome (WelcomeMailFailed), not an exception: `se
 reason instead of raising. Log lines and reasons name the server and the error, never the body.
 """
 
-import asyncio
 import logging
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
+from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_before_delay,
+    wait_chain,
+    wait_fixed,
+    wait_none,
+)
 
-from notify_svc.domain.welcome import OutgoingMail
+from notify_svc.domain.mail import OutgoingMail
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +69,15 @@ def to_email(mail: OutgoingMail) -> EmailMessage:
     return message
 
 
+class Mailer(Protocol):
+    async def send(self, mail: OutgoingMail) -> str | None:
+        """None once the server accepted the mail, else why it did not."""
+        ...
+
+
+SMTP_FAULTS = (aiosmtplib.SMTPException, OSError, TimeoutError)
+
+
 class SmtpMailer:
     def __init__(self, target: SmtpTarget, timeout: float, backoff: Sequence[float], retry_budget: float = 5.0) -> None:
         self.target = target
@@ -70,31 +88,41 @@ class SmtpMailer:
 
     async def send(self, mail: OutgoingMail) -> str | None:
         """None when the server accepted the mail, else why it did not."""
-        started = time.monotonic()
         message = to_email(mail)
-        reason = "not attempted"
-        for attempt, pause in enumerate([*self.backoff, None], start=1):
-            try:
-                await aiosmtplib.send(
-                    message,
-                    hostname=self.target.hostname,
-                    port=self.target.port,
-                    use_tls=self.target.use_tls,
-                    username=self.target.username,
-                    password=self.target.password,
-                    timeout=self.timeout,
-                )
-                return None
-            except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
-                reason = f"SMTP {self.target.hostname}:{self.target.port}: {type(error).__name__}: {error}"[:500]
-                if _permanent(error) or pause is None or time.monotonic() - started + pause > self.retry_budget:
-                    break
-                log.warning("mail %s attempt %d failed (%s); retrying", mail.message_id, attempt, reason)
-                await asyncio.sleep(pause)
-        return reason
+
+        def retrying(state: RetryCallState) -> None:
+            error = state.outcome.exception() if state.outcome else None
+            log.warning("mail %s attempt %d failed (%s); retrying", mail.message_id, state.attempt_number, error)
+
+        try:
+            async for attempt in AsyncRetrying(
+                retry=retry_if_exception(_transient),
+                # wait_none after the pauses: the wait is worked out even after the last attempt
+                wait=wait_chain(*(wait_fixed(pause) for pause in self.backoff), wait_none()),
+                stop=stop_after_attempt(len(self.backoff) + 1) | stop_before_delay(self.retry_budget),
+                before_sleep=retrying,
+                reraise=True,
+            ):
+                with attempt:
+                    await aiosmtplib.send(
+                        message,
+                        hostname=self.target.hostname,
+                        port=self.target.port,
+                        use_tls=self.target.use_tls,
+                        username=self.target.username,
+                        password=self.target.password,
+                        timeout=self.timeout,
+                    )
+        except SMTP_FAULTS as error:
+            return f"SMTP {self.target.hostname}:{self.target.port}: {type(error).__name__}: {error}"[:500]
+        return None
 
 
-def _permanent(error: Exception) -> bool:
+def _transient(error: BaseException) -> bool:
+    return isinstance(error, SMTP_FAULTS) and not _permanent(error)
+
+
+def _permanent(error: BaseException) -> bool:
     """5xx replies and refused recipients will not change on a retry."""
     if isinstance(error, aiosmtplib.SMTPRecipientsRefused):
         return True

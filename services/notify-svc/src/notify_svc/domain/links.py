@@ -1,21 +1,21 @@
-"""One-time, expiring set-password links (R26): only the token's SHA-256 hash is ever stored.
+"""One-time, expiring set-password links (R26).
 
-The token is the credential of the set-password endpoint, so it never enters a log line, an event
-or an API response; the dataclasses keep it out of their repr for the same reason.
+The token is the credential of the set-password endpoint, so it never enters a log line, an event, an API
+response or the store. It is derived, not drawn: HMAC-SHA256, under the service's secret, of the customer id
+and the link's expiry. The record keeps only the token's SHA-256 hash and the expiry, and a mail sent again
+after a crash carries the same link as the first, which keeps working.
 """
 
+import base64
 import hashlib
-import secrets
-from collections.abc import Callable
+import hmac
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 
 MIN_PASSWORD_LENGTH = 8
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
+PURPOSE = "mmp set-password link v1"
+"""Binds the HMAC to this use, so the secret's other uses can never yield a link token."""
 
 
 def hash_token(token: str) -> str:
@@ -29,22 +29,34 @@ class IssuedLink:
     expires_at: datetime
 
     def url(self, portal_url: str) -> str:
-        # token_urlsafe is already URL-safe: no quoting needed.
+        # base64url without padding: already URL-safe, no quoting needed.
         return f"{portal_url.rstrip('/')}/set-password?token={self.token}"
 
 
-def issue_link(now: datetime, ttl: timedelta, generate: Callable[[], str] = new_token) -> IssuedLink:
-    token = generate()
-    return IssuedLink(token=token, token_hash=hash_token(token), expires_at=now + ttl)
-
-
 @dataclass(frozen=True)
-class StoredLink:
-    """What the database knows of a link: its hash, its expiry, whether it was redeemed."""
+class LinkKey:
+    secret: bytes = field(repr=False)
+    ttl: timedelta
+
+    def issue(self, customer_id: str, now: datetime) -> IssuedLink:
+        return self.reissue(customer_id, now + self.ttl)
+
+    def reissue(self, customer_id: str, expires_at: datetime) -> IssuedLink:
+        """The link issued for this customer with this expiry, token and all."""
+        message = f"{PURPOSE}\0{customer_id}\0{as_utc(expires_at).isoformat()}".encode()
+        digest = hmac.new(self.secret, message, hashlib.sha256).digest()
+        token = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+        return IssuedLink(token=token, token_hash=hash_token(token), expires_at=expires_at)
+
+
+@dataclass
+class SetPasswordLink:
+    """What the record knows of a link: its hash, its expiry, whether it was redeemed."""
 
     token_hash: str
     expires_at: datetime
-    used: bool
+    used: bool = False
+    used_at: datetime | None = None
 
 
 class Redemption(Enum):
@@ -54,7 +66,7 @@ class Redemption(Enum):
     EXPIRED = "expired"
 
 
-def check_redemption(link: StoredLink | None, now: datetime) -> Redemption:
+def check_redemption(link: SetPasswordLink | None, now: datetime) -> Redemption:
     """A link works once, until it expires (R26)."""
     if link is None:
         return Redemption.UNKNOWN
@@ -66,5 +78,5 @@ def check_redemption(link: StoredLink | None, now: datetime) -> Redemption:
 
 
 def as_utc(moment: datetime) -> datetime:
-    """Drivers may hand back naive datetimes; everything here is written in UTC."""
+    """A time without a zone is read as UTC: everything here is written in UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,0 +1,72 @@
+"""An edit of the customer (R22) under way, with the customer's confirmation of billing changes (R27)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from customer_svc.domain.sold import SoldBundles
+from customer_svc.domain.undo import ROLLBACK_ADVICE
+from mmp_contracts import Violation
+from mmp_contracts.customer_spec import BillingChange, CustomerChanges, CustomerSpec
+
+PLATFORM_FIELDS = ("dialing_privileges", "key_template_id", "welcome_mail_template_id", "confirm_billing_changes")
+
+
+@dataclass
+class PendingUpdate:
+    task_id: str
+    after: CustomerSpec
+    billing_changes: list[BillingChange] = field(default_factory=list)
+    sold: SoldBundles = field(default_factory=SoldBundles)
+    """The terms of the bundles the edit adds, as the catalogue has them when it is asked for."""
+    failure: str | None = None
+    violations: list[Violation] = field(default_factory=list)
+    reverted: list[str] | None = None
+    """The MiVB's revert arrived (with its residue) before the MiCollab failure that caused it."""
+
+    @classmethod
+    def of(cls, task_id: str, before: CustomerSpec, after: CustomerSpec, sold: SoldBundles) -> "PendingUpdate":
+        return cls(task_id, after, billing_changes(before, after), sold)
+
+    def refused_by_platform(self, reason: str, violations: Sequence[Violation]) -> None:
+        self.failure, self.violations = reason, list(violations)
+
+    def reverted_early(self, residue: Sequence[str]) -> None:
+        self.reverted = list(residue)
+
+
+def failure_after_revert(failure: str, residue: Sequence[str]) -> str:
+    """Why the edit failed, and what the MiVB could not put back."""
+    if residue:
+        return f"{failure}; could not put back: {', '.join(residue)}; {ROLLBACK_ADVICE}"
+    return failure
+
+
+def apply_changes(spec: CustomerSpec, changes: CustomerChanges) -> CustomerSpec:
+    """The customer as it would be after the edit; every section given replaces the old one whole."""
+    given = changes.model_dump(exclude_unset=True)
+    sections = {name: value for name, value in given.items() if name not in PLATFORM_FIELDS}
+    details = sections.get("details")
+    if details is not None:
+        details["webid"] = spec.details.webid  # R6: the WebID never changes
+    platform = {**spec.platform.model_dump(), **{k: v for k, v in given.items() if k in PLATFORM_FIELDS}}
+    return CustomerSpec.model_validate({**spec.model_dump(), **sections, "platform": platform})
+
+
+def billing_changes(before: CustomerSpec, after: CustomerSpec) -> list[BillingChange]:
+    """R27: every bundle whose quantity the edit changes (a bundle added or removed counts from or to 0)."""
+    old = {b.bundle_id: b for b in before.service_bundles}
+    new = {b.bundle_id: b for b in after.service_bundles}
+    changes = []
+    for bundle_id in [*old, *(b for b in new if b not in old)]:
+        was, will = old.get(bundle_id), new.get(bundle_id)
+        quantity_before, quantity_after = (was.quantity if was else 0), (will.quantity if will else 0)
+        if quantity_before != quantity_after:
+            notify = (will or was).billing_change_notification  # type: ignore[union-attr]
+            changes.append(
+                BillingChange(bundle_id=bundle_id, before=quantity_before, after=quantity_after, notify=notify)
+            )
+    return changes
+
+
+def describe(changes: Sequence[BillingChange]) -> str:
+    return ", ".join(f"{c.bundle_id} {c.before} -> {c.after}" for c in changes)

@@ -1,0 +1,19 @@
+"""The steps a customer went through, as its caller reads them (the saga's timeline)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Step:
+    at: datetime
+    step: str
+    outcome: str
+
+
+@dataclass
+class Timeline:
+    steps: list[Step] = field(default_factory=list)
+
+    def add(self, now: datetime, step: str, outcome: str) -> None:
+        self.steps.append(Step(now, step, outcome))

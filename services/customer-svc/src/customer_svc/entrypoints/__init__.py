@@ -1,0 +1,1 @@
+"""How customer-svc is reached: its subscriptions (messaging) and its HTTP API."""

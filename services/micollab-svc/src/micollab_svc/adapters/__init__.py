@@ -1,0 +1,1 @@
+"""micollab-svc's connections: its store documents and MiCollab over HTTP."""

@@ -1,0 +1,1 @@
+"""micollab-svc's use cases, one module per flow: provisioning, edit, removal."""

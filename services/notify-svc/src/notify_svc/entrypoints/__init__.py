@@ -1,0 +1,1 @@
+"""How messages and HTTP requests reach notify-svc's handlers."""

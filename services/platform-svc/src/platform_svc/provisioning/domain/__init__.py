@@ -1,0 +1,1 @@
+"""Pure: the assignment of a customer to its platforms, its steps and tasks, and the create and edit rules."""
