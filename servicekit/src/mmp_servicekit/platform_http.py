@@ -35,11 +35,13 @@ def path(*segments: str) -> str:
 
 
 class PlatformCallFailed(Exception):
-    def __init__(self, where: str, problem: str, maybe_applied: bool) -> None:
+    def __init__(self, where: str, problem: str, maybe_applied: bool, status: int | None = None) -> None:
         super().__init__(f"{where}: {problem}")
         self.reason = f"{where}: {problem}"
         self.problem = problem
         self.maybe_applied = maybe_applied
+        self.status = status
+        """The HTTP status the platform answered; None when it did not answer."""
         """True when the request may have taken effect (a timeout after it was sent): undo it too."""
 
 
@@ -49,14 +51,21 @@ class PlatformClient:
         self.metrics = metrics
 
     async def call(
-        self, platform: str, method: str, base_url: str, api_path: str, body: dict[str, Any] | None = None
+        self,
+        platform: str,
+        method: str,
+        base_url: str,
+        api_path: str,
+        body: dict[str, Any] | None = None,
+        auth: httpx.Auth | None = None,
     ) -> httpx.Response:
-        """`platform` names it in reasons and metrics (`MiVB`, `MBG`, `MiCollab`, `Platform Manager`)."""
+        """`platform` names it in reasons and metrics (`MiVB`, `MBG`, `MiCollab`, `Platform Manager`); `auth`
+        is this call's own credentials, never kept by the client."""
         where, call = f"{platform} {base_url}", f"{method} {api_path}"
         with tracer().start_as_current_span(f"{platform} {method}", kind=SpanKind.CLIENT) as span:
             span.set_attribute("http.request.method", method)
             span.set_attribute("server.address", base_url)
-            response = await self._timed(platform, method, base_url, api_path, where, call, body)
+            response = await self._timed(platform, method, base_url, api_path, where, call, body, auth)
             span.set_attribute("http.response.status_code", response.status_code)
         return response
 
@@ -69,12 +78,16 @@ class PlatformClient:
         where: str,
         call: str,
         body: dict[str, Any] | None,
+        auth: httpx.Auth | None,
     ) -> httpx.Response:
         started = time.perf_counter()
         headers: dict[str, str] = {}
         propagate.inject(headers)
         try:
-            response = await self.http.request(method, base_url.rstrip("/") + api_path, json=body, headers=headers)
+            url = base_url.rstrip("/") + api_path
+            response = await self.http.request(
+                method, url, json=body, headers=headers, auth=auth or httpx.USE_CLIENT_DEFAULT
+            )
         except NOT_SENT as error:
             self._observe(platform, started, "unreachable")
             raise PlatformCallFailed(where, f"unreachable on {call} ({type(error).__name__})", False) from error
@@ -90,7 +103,8 @@ class PlatformClient:
         self._observe(platform, started, "refused" if response.status_code < 500 else "error")
         status = response.status_code
         problem = f"HTTP {status} on {call}: {_detail(response)}"
-        raise PlatformCallFailed(where, problem, maybe_applied=status >= 500 and status not in NOT_APPLIED_STATUS)
+        maybe_applied = status >= 500 and status not in NOT_APPLIED_STATUS
+        raise PlatformCallFailed(where, problem, maybe_applied, status)
 
     def _observe(self, platform: str, started: float, outcome: str) -> None:
         self.metrics.platform_calls.labels(platform, outcome).observe(time.perf_counter() - started)

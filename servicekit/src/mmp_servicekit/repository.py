@@ -58,6 +58,12 @@ class Repository(Generic[A]):
         doc = await self.collection.get(aggregate_id)
         return None if doc is None else self.mapper.from_document(doc)
 
+    async def applied(self, aggregate_id: str, cause: Cause) -> bool:
+        """Whether this message's effect is already in the aggregate (a redelivery): a handler that calls
+        platforms first asks, so a redelivered message makes no second call."""
+        doc = await self.collection.get(aggregate_id)
+        return doc is not None and already_applied(doc, cause)
+
     async def find(self, **where: str | int | bool | None) -> list[A]:
         return [self.mapper.from_document(doc) for doc in await self.collection.find(where)]
 

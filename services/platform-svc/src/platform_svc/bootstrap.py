@@ -85,7 +85,7 @@ def build(settings: PlatformSettings | None = None, http: httpx.AsyncClient | No
     claims = SipClaims(runtime.collection("sip_usernames"))
     catalogue = PlatformCatalogue(groups, key_templates)
 
-    pm_client = PmClient(runtime.metrics)
+    pm_client = PmClient(platform)
     box = SecretBox.from_setting(settings.secrets_key)
     manager = PlatformManagerHandlers(registrations, pm_client, box, runtime.metrics.registry)
     blueprint_handlers = BlueprintHandlers(blueprints, manager, pm_client)

@@ -5,14 +5,12 @@ Answers are typed, never exceptions: `PmAnswer` says why a call did not give wha
 quotes the PM's response body nor the request, so no credential can travel into a message.
 """
 
-import re
 from typing import Any
 
 import httpx
 from pydantic import ValidationError
 
-from mmp_servicekit.metrics import ServiceMetrics
-from mmp_servicekit.platform_http import TIMEOUT, PlatformCallFailed, PlatformClient, path
+from mmp_servicekit.platform_http import PlatformCallFailed, PlatformClient, path
 from platform_svc.management.domain.blueprints import OfferedBlueprint
 from platform_svc.management.domain.platform_manager import (
     PRODUCT,
@@ -23,13 +21,10 @@ from platform_svc.management.domain.platform_manager import (
     refused,
 )
 
-STATUS = re.compile(r"^HTTP (\d{3}) on ")
-"""How PlatformCallFailed names a status the PM answered: its `problem` starts with it."""
-
 
 class PmClient:
-    def __init__(self, metrics: ServiceMetrics) -> None:
-        self.metrics = metrics
+    def __init__(self, platforms: PlatformClient) -> None:
+        self.platforms = platforms
 
     async def system(self, pm: PmCredentials) -> PmAnswer:
         got = await self._get(pm, path("system"))
@@ -60,14 +55,11 @@ class PmClient:
             return PmAnswer(PmStatus.UNREACHABLE, f"{pm.url}: GET /api/blueprints/{blueprint_id} answered no blueprint")
 
     async def _get(self, pm: PmCredentials, api_path: str, missing_ok: bool = False) -> Any:
-        # A client of its own per call carries this call's credentials and nothing else's; PM calls are few
-        # (registration, rotation, a check every MMP_PM_CHECK_SECONDS, blueprints).
         auth = httpx.BasicAuth(pm.username, pm.password.get_secret_value())
-        async with httpx.AsyncClient(timeout=TIMEOUT, auth=auth) as http:
-            try:
-                response = await PlatformClient(http, self.metrics).call(PRODUCT, "GET", pm.url, api_path)
-            except PlatformCallFailed as failure:
-                return _failed(pm.url, failure, missing_ok)
+        try:
+            response = await self.platforms.call(PRODUCT, "GET", pm.url, api_path, auth=auth)
+        except PlatformCallFailed as failure:
+            return _failed(pm.url, failure, missing_ok)
         try:
             return response.json()
         except ValueError:
@@ -75,10 +67,9 @@ class PmClient:
 
 
 def _failed(url: str, failure: PlatformCallFailed, missing_ok: bool) -> PmAnswer | None:
-    status = STATUS.match(failure.problem)
-    if status is None:  # not answered: unreachable, timed out
+    code = failure.status
+    if code is None:  # not answered: unreachable, timed out
         return PmAnswer(PmStatus.UNREACHABLE, f"{url}: {failure.problem}")
-    code = int(status.group(1))
     if code in (401, 403):
         return refused(url)
     if code == 404 and missing_ok:

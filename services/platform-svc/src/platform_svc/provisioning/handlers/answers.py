@@ -1,7 +1,7 @@
 """How a message about a customer is answered when the customer may have no assignment here."""
 
 from mmp_servicekit.outbox import Cause
-from mmp_servicekit.repository import Outcome, Repository, Transition
+from mmp_servicekit.repository import Repository, Transition
 from platform_svc.provisioning.domain.assignment import Assignment
 
 
@@ -20,9 +20,3 @@ async def answer(
     events = transition(stranger)
     if events is not None and not await assignments.create(stranger, cause, events):
         await assignments.change(customer_id, cause, transition)  # made meanwhile: answered on it instead
-
-
-async def already_applied(assignments: Repository[Assignment], customer_id: str, cause: Cause) -> bool:
-    """Whether this message's effect is stored already (a redelivery), asked before any platform call: a
-    transition that declines writes nothing."""
-    return await assignments.change(customer_id, cause, lambda _: None) is Outcome.ALREADY_APPLIED

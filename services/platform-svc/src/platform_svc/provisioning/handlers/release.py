@@ -9,7 +9,7 @@ from mmp_servicekit.outbox import Cause
 from mmp_servicekit.repository import Repository
 from platform_svc.provisioning.domain.assignment import Assignment
 from platform_svc.provisioning.domain.steps import Step
-from platform_svc.provisioning.handlers.answers import already_applied, answer
+from platform_svc.provisioning.handlers.answers import answer
 from platform_svc.provisioning.handlers.steps import StepCalls
 
 
@@ -29,7 +29,7 @@ class ReleaseHandlers:
         """RollbackRetryRequested and CustomerDeletionRequested alike. Nothing held (never, or no more): the
         customer's saga can conclude at once."""
         cause = Cause.of(envelope)
-        if await already_applied(self.assignments, event.customer_id, cause):
+        if await self.assignments.applied(event.customer_id, cause):
             return
         assignment = await self.assignments.get(event.customer_id)
         undo = await self.calls.undo(event.customer_id, assignment.to_release() if assignment is not None else [])
