@@ -1,4 +1,5 @@
 # Two commands matter: `make up` (the whole system and its demo) and `make test` (every test).
+# `make test-real` and `make up-real` run the same on Apache Kafka and FerretDB (they need Java 17+, Maven, Go).
 .DEFAULT_GOAL := help
 UV_DIR := .mmp/uv
 UV := $(UV_DIR)/bin/uv
@@ -10,6 +11,8 @@ help:
 	@echo "make demo     run the demo on a fresh stack and exit"
 	@echo "make bench    benchmark the create saga on a fresh stack"
 	@echo "make schemas  export the JSON Schema of every message to contracts/schemas"
+	@echo "make test-real  the e2e tests on Apache Kafka and FerretDB (first run: Maven resolves Kafka, Go builds FerretDB)"
+	@echo "make up-real    make up on Apache Kafka and FerretDB"
 
 $(UV):
 	python3 -m venv $(UV_DIR)
@@ -42,4 +45,16 @@ lint: install
 test: lint
 	$(PY) -m pytest
 
-.PHONY: help install up demo bench schemas lint test
+# The real-parts tier: Kafka's jars go to .mmp/kafka/<version>, the FerretDB binary to .mmp/bin; later runs
+# reuse both. MMP_MONGO_URL makes the e2e tests use that MongoDB instead of FerretDB, and adds it to the store
+# contract tests. The deployment checks here need Go and npm (the real kustomize, compose loader, CRD schemas).
+test-real: install
+	.venv/bin/mmp prepare --broker kafka --store ferretdb
+	MMP_E2E_BROKER=kafka MMP_E2E_STORE=ferretdb $(PY) -m pytest tests/e2e
+	.venv/bin/mmp with-ferretdb -- $(PY) -m pytest servicekit/tests/store_contract
+	MMP_DEPLOY_REAL_TOOLS=1 $(PY) -m pytest tests/deploy
+
+up-real: install
+	.venv/bin/mmp up --demo --broker kafka --store ferretdb
+
+.PHONY: help install up demo bench schemas lint test test-real up-real

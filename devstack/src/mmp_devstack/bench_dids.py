@@ -7,27 +7,33 @@ the number of ranges on the group (a scan) or not (reads of the blocks a range t
 
 import asyncio
 import statistics
+import tempfile
 import time
 from collections import defaultdict
+from pathlib import Path
 
-from customer_svc.did_index import DidIndex, block_key
-from customer_svc.domain.did_ranges import Span
-from mmp_servicekit.store import open_database
+from customer_svc.adapters.did_index import DidIndex, block_key, blocks_of, clipped
+from mmp_contracts.customer_spec import DidRange
+from mmp_servicekit.store import Store, open_store
 
 FIRST, WIDTH, DIGITS = 6_130_000_000, 20, 10
 
 
-async def filled_index(ranges: int) -> DidIndex:
-    blocks = open_database(None, f"bench_{ranges}")["did_blocks"]
-    entries: dict[int, list[list[object]]] = defaultdict(list)
+def numbers(start: int, end: int) -> DidRange:
+    return DidRange(start=str(start), end=str(end))
+
+
+async def filled_index(store: Store, ranges: int) -> DidIndex:
+    blocks = store.collection(f"did_blocks_{ranges}")
+    await store.open()
+    entries: dict[int, list[dict[str, str]]] = defaultdict(list)
     for n in range(ranges):
-        span = Span(FIRST + n * WIDTH, FIRST + n * WIDTH + WIDTH - 1, DIGITS)
-        for block in span.blocks():
-            part = span.clipped_to(block)
-            entries[block].append([part.start, part.end, f"customer-{n}"])
-    await blocks.insert_many(
-        [{"_id": block_key("pg", DIGITS, b), "version": 1, "entries": e} for b, e in entries.items()]
-    )
+        held = numbers(FIRST + n * WIDTH, FIRST + n * WIDTH + WIDTH - 1)
+        for block in blocks_of(held):
+            part = clipped(held, block)
+            entries[block].append({"start": part.start, "end": part.end, "holder": f"customer-{n}"})
+    for block, held_there in entries.items():
+        await blocks.insert({"_id": block_key("pg", DIGITS, block), "version": 1, "entries": held_there})
     return DidIndex(blocks)
 
 
@@ -36,7 +42,7 @@ async def check_times(index: DidIndex, ranges: int, samples: int) -> list[float]
     for i in range(samples):
         start = FIRST + (i * 7919 % ranges) * WIDTH + 3  # inside a held range: the check finds its holder
         began = time.perf_counter()
-        holder = await index.claim("pg", "newcomer", Span(start, start + 4, DIGITS))
+        holder = await index.claim("pg", "newcomer", numbers(start, start + 4))
         times.append(time.perf_counter() - began)
         assert holder is not None
     return times
@@ -44,9 +50,12 @@ async def check_times(index: DidIndex, ranges: int, samples: int) -> list[float]
 
 async def run(samples: int = 300) -> str:
     medians = {}
-    for ranges in (1_000, 100_000):
-        index = await filled_index(ranges)
-        medians[ranges] = statistics.median(await check_times(index, ranges, samples))
+    with tempfile.TemporaryDirectory(prefix="mmp-bench-dids-") as folder:
+        for ranges in (1_000, 100_000):
+            store = open_store(f"sqlite://{Path(folder) / f'dids-{ranges}.db'}", "bench")
+            index = await filled_index(store, ranges)
+            medians[ranges] = statistics.median(await check_times(index, ranges, samples))
+            await store.close()
     small, large = medians[1_000], medians[100_000]
     return "\n".join(
         [

@@ -102,22 +102,24 @@ class StackConfig:
         return self.workdir / "store"
 
     @property
-    def data(self) -> Path:
+    def data_dir(self) -> Path:
         """Where the stack's broker and FerretDB keep their data, emptied at every start."""
         return self.workdir / "data"
+
+    @property
+    def ferretdb_url(self) -> str:
+        return f"mongodb://{self.host}:{self.ports.ferretdb}/"
 
     @property
     def mongo(self) -> str | None:
         """The MongoDB the services use: an existing one, the stack's FerretDB, or none (the embedded store)."""
         if self.mongo_url:
             return self.mongo_url
-        if self.store == "ferretdb":
-            return f"mongodb://{self.host}:{self.ports.ferretdb}/"
-        return None
+        return self.ferretdb_url if self.store == "ferretdb" else None
 
     def store_url(self, service: str) -> str:
         """A service's `MMP_STORE_URL`: on a MongoDB each service keeps to a database of its own."""
-        return self.mongo or f"sqlite:///{self.store_dir.resolve()}/{service}.db"
+        return self.mongo or f"sqlite://{self.store_dir.resolve() / service}.db"
 
     @property
     def smtp(self) -> str:

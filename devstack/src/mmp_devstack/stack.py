@@ -32,7 +32,7 @@ class Stack:
         config, ports = self.config, self.config.ports
         # The simulators start empty, so the broker and the stores must too; the stores persist only for a
         # service that crashes and restarts while this stack runs.
-        for fresh in (config.store_dir, config.data):
+        for fresh in (config.store_dir, config.data_dir):
             shutil.rmtree(fresh, ignore_errors=True)
             fresh.mkdir(parents=True)
         if config.kafka_bootstrap is None:
@@ -109,11 +109,6 @@ class Stack:
             "MMP_MICOLLAB_PORT": str(ports.micollab),
             "MMP_NOTIFY_PORT": str(ports.notify),
         }
-        # legacy store settings: what the services read until they read MMP_STORE_URL
-        if config.mongo:
-            env["MMP_MONGO_URL"] = config.mongo
-        else:
-            env["MMP_STORE_DIR"] = str(config.store_dir.resolve())
         return env
 
     def _spawn(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> None:
@@ -125,15 +120,20 @@ class Stack:
         admin = AIOKafkaAdminClient(bootstrap_servers=self.config.bootstrap)
         await self._retry_until(admin.start, "the broker to accept connections")
         try:
-            existing = set(await admin.list_topics())
-            wanted = [NewTopic(t, self.config.partitions, 1) for t in topics.ALL if t not in existing]
-            wanted += [
-                NewTopic(topics.dead_letter(t), 1, 1) for t in topics.ALL if topics.dead_letter(t) not in existing
-            ]
-            if wanted:
-                await admin.create_topics(wanted)
+            await self._retry_until(lambda: self._create_missing_topics(admin), "the broker to create the topics")
         finally:
             await admin.close()
+
+    async def _create_missing_topics(self, admin: AIOKafkaAdminClient) -> None:
+        existing = set(await admin.list_topics())
+        wanted = [NewTopic(t, self.config.partitions, 1) for t in topics.ALL if t not in existing]
+        wanted += [NewTopic(topics.dead_letter(t), 1, 1) for t in topics.ALL if topics.dead_letter(t) not in existing]
+        if wanted:
+            # Errors come back per topic, not raised: Kafka refuses topics until its broker has registered.
+            response = await admin.create_topics(wanted)
+            refused = {topic: code for topic, code, *_ in response.topic_errors if code}
+            if refused:
+                raise StackFailed(f"the broker refused to create topics (error codes): {refused}")
 
     async def _until_ready(self, http: httpx.AsyncClient) -> None:
         probes = [f"{url}/ready" for url in self.config.service_urls.values()]

@@ -2,7 +2,8 @@
 
 Each document holds the ranges (clipped) that fall in one block of numbers of one group and one length, so
 a claim reads and writes only the blocks its range touches, however many ranges the group holds. A claim
-that meets another customer's range gives back the blocks it had already taken.
+that meets another customer's range gives back the blocks it had already taken. Entries are objects, not
+lists: FerretDB stores no arrays nested in arrays.
 """
 
 from mmp_contracts.customer_spec import DidRange
@@ -12,8 +13,8 @@ from mmp_servicekit.store.guarded import change_document
 BLOCK = 10_000
 """Numbers per block."""
 
-Entry = list[str]
-"""[start, end, customer id]: a range (or the part of it in the block) and who holds it."""
+Entry = dict[str, str]
+"""`start`, `end` and `holder` (a customer id): a range, or the part of it in the block, and who holds it."""
 
 
 class DidIndex:
@@ -40,14 +41,14 @@ class DidIndex:
 
     async def _claim_block(self, group: str, block: int, customer_id: str, part: DidRange) -> str | None:
         key = block_key(group, part.digits, block)
-        entry = [part.start, part.end, customer_id]
+        entry = {"start": part.start, "end": part.end, "holder": customer_id}
         found = False
         holder: str | None = None
 
         def claim(doc: Document) -> Document | None:
             nonlocal found, holder
             found, entries = True, doc["entries"]
-            others = (who for start, end, who in entries if who != customer_id and part.overlaps(held(start, end)))
+            others = (e["holder"] for e in entries if e["holder"] != customer_id and part.overlaps(held(e)))
             holder = next(others, None)
             if holder is not None or entry in entries:
                 return None
@@ -64,17 +65,17 @@ class DidIndex:
     async def _release_block(self, group: str, block: int, customer_id: str, part: DidRange) -> None:
         def release(doc: Document) -> Document | None:
             kept: list[Entry] = []
-            for start, end, who in doc["entries"]:
-                pieces = held(start, end).minus(part) if who == customer_id else [held(start, end)]
-                kept += [[piece.start, piece.end, who] for piece in pieces]
+            for entry in doc["entries"]:
+                pieces = held(entry).minus(part) if entry["holder"] == customer_id else [held(entry)]
+                kept += [{"start": piece.start, "end": piece.end, "holder": entry["holder"]} for piece in pieces]
             return None if kept == doc["entries"] else {**doc, "entries": kept}
 
         await change_document(self.blocks, block_key(group, part.digits, block), release)
 
 
-def held(start: str, end: str) -> DidRange:
+def held(entry: Entry) -> DidRange:
     # entries were checked when claimed: no need to validate them again on every read
-    return DidRange.model_construct(start=start, end=end)
+    return DidRange.model_construct(start=entry["start"], end=entry["end"])
 
 
 def blocks_of(did_range: DidRange) -> range:
