@@ -89,7 +89,7 @@ async def test_a_trace_crosses_a_kafka_hop_through_the_outbox(tmp_path: Path) ->
 
     async def handler(message: TaskCompleted, envelope: CloudEvent) -> None:
         cause = Cause.of(envelope)
-        stored = with_outbox({"_id": "t"}, None, entries([message], cause, "mmp/test"), cause)
+        stored = with_outbox({"_id": "t"}, None, entries([message], cause, "mmp/test"), cause, relay.instance)
         await things.insert(stored | {"version": 1})
 
     router.on(TaskCompleted, handler)

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiokafka.errors import MessageSizeTooLargeError
 
 from mmp_contracts import CloudEvent, Message
-from mmp_contracts.events import TaskCompleted
+from mmp_contracts.events import TaskCompleted, TaskFailed
 from mmp_servicekit.metrics import ServiceMetrics
 from mmp_servicekit.outbox import Cause
 from mmp_servicekit.relay import OutboxRelay
@@ -170,3 +171,40 @@ async def test_a_relay_under_steady_wake_ups_still_sweeps_on_schedule(parts: Par
     finally:
         busy.cancel()
         await parts.relay.stop()
+
+
+async def test_two_replicas_publish_only_what_each_wrote_and_take_over_a_dead_ones_events(parts: Parts) -> None:
+    """Replicas share the store: a relay leaves another's live lease alone, and takes over one run out."""
+    other_publisher = RecordingPublisher()
+    other = OutboxRelay(other_publisher, ServiceMetrics())
+    other.watch(parts.counters.collection)
+    theirs = Repository(parts.counters.collection, CounterMapper(), other, source="mmp/test")
+    await theirs.create(Counter("c-1", "one"), Cause("task-1"), [done("t-1")])
+    await parts.relay.sweep()  # the other replica's lease is live: not ours to publish
+    assert parts.publisher.published == []
+
+    doc: Any = await parts.counters.collection.get("c-1")
+    doc["relay"]["until"] = 0.0  # the other replica died: its lease runs out
+    await parts.counters.collection.replace({**doc, "version": doc["version"] + 1}, version=doc["version"])
+    await parts.relay.sweep()
+    await other.sweep()
+    assert published_tasks(parts.publisher) == ["t-1"]
+    assert other_publisher.published == []
+
+
+class TooBig(RecordingPublisher):
+    async def publish(self, value: bytes, topic: str, key: bytes, headers: dict[str, str] | None = None) -> None:
+        if len(value) > 2_000 and not topic.endswith(".dlq"):
+            raise MessageSizeTooLargeError("over max_request_size")
+        self.published.append((topic, key, value))
+
+
+async def test_an_event_the_broker_can_never_take_is_parked_and_the_relay_goes_on(parts: Parts) -> None:
+    parts.relay.publisher = publisher = TooBig()
+    huge = TaskFailed(customer_id="c-1", task_id="t-big", kind="create", reason="x" * 5_000)
+    await parts.counters.create(Counter("c-1", "one"), Cause("task-1"), [huge, done("t-after")])
+    await parts.relay.start()  # neither the start nor any later pass fails on it
+    await parts.relay.stop()
+    assert [topic for topic, _, _ in publisher.published] == ["customer.events.dlq", "customer.events"]
+    assert (await parts.counters.collection.get("c-1"))["pending"] is False  # type: ignore[index]
+    assert parts.relay.metrics.dead_letters.labels("customer.events")._value.get() == 1

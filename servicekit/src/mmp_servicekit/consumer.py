@@ -16,7 +16,7 @@ from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt, wait_cha
 
 from mmp_contracts import CloudEvent, Message, topics
 from mmp_contracts.envelope import BINARY_MODE_MARK
-from mmp_contracts.topics import dead_letter
+from mmp_servicekit.dead_letters import park
 from mmp_servicekit.logs import correlation_id
 from mmp_servicekit.metrics import ServiceMetrics
 from mmp_servicekit.tracing import continued
@@ -29,8 +29,6 @@ Headers = Sequence[tuple[str, bytes]]
 BACKOFF_SECONDS: Sequence[float] = (0.05, 0.2, 0.5, 1.0, 2.0)
 COMMAND_TOPICS = frozenset({topics.CUSTOMER_COMMANDS})
 """Topics whose every message is meant for one reader: a type it does not know is an error, not noise."""
-PARKED_BYTES_MAX = 900_000
-"""A dead letter keeps at most this much of the message, so parking can never fail on Kafka's size limit."""
 
 
 class Publisher(Protocol):
@@ -97,13 +95,7 @@ class EventRouter:
 
     async def _park(self, body: bytes, topic: str, key: bytes | None, error: str) -> None:
         # If this publish fails the exception propagates, the offset is not committed, Kafka redelivers.
-        headers = {"x-error": error[:2000]}
-        if len(body) > PARKED_BYTES_MAX:
-            headers["x-truncated-from"] = str(len(body))
-            body = body[:PARKED_BYTES_MAX]
-        await self.publisher.publish(body, dead_letter(topic), key or b"", headers)
-        self.metrics.dead_letters.labels(topic).inc()
-        log.error("parked a message on %s: %s", dead_letter(topic), error[:500])
+        await park(self.publisher, self.metrics, body, topic, key, error)
 
 
 def _peek_type(body: bytes, headers: Headers) -> str | None:

@@ -1,12 +1,12 @@
-"""The FastAPI app of a service: lifespan, `/health`, `/ready`, `/metrics`, AsyncAPI, bearer auth."""
+"""The FastAPI app of a service: lifespan, `/health`, `/ready`, `/metrics`, AsyncAPI, bearer auth, the one error
+model (`http_errors`) on every answer and in the OpenAPI, and the limit on a request body's size."""
 
 import hmac
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
-from fastapi.exceptions import RequestValidationError
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -14,6 +14,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from mmp_contracts import topics
 from mmp_contracts.registry import CATALOGUE, MESSAGE_TYPES
 from mmp_servicekit import asyncapi as asyncapi_docs
+from mmp_servicekit import http_errors
+from mmp_servicekit.http_errors import MAX_BODY_BYTES, ApiRefusal, BodyLimit
 from mmp_servicekit.http_observation import ObservedRequests
 from mmp_servicekit.runtime import Runtime
 from mmp_servicekit.tenancy import (
@@ -38,20 +40,32 @@ def bearer_auth(runtime: Runtime) -> Any:
     ) -> Principal:
         token = credentials.credentials if credentials else ""
         customer_id = customer_of_token(token_secret, token) if token else None
-        if token and hmac.compare_digest(token.encode(), admin_token):
+        if token and hmac.compare_digest(token.encode("utf-8", "surrogatepass"), admin_token):
             request.state.principal = Principal(role=SP_ADMIN)
         elif customer_id is not None:
             request.state.principal = Principal(role=CUSTOMER_ADMIN, customer_id=customer_id)
         else:
-            raise HTTPException(401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
+            raise ApiRefusal.of(
+                401,
+                "Authorization",
+                "authentication",
+                "a valid bearer token is required",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         return principal_of(request)
 
     return authenticate
 
 
-def create_app(runtime: Runtime, routers: Sequence[APIRouter], title: str, tenant_scoped: bool = False) -> FastAPI:
+def create_app(
+    runtime: Runtime,
+    routers: Sequence[APIRouter],
+    title: str,
+    tenant_scoped: bool = False,
+    max_body_bytes: int = MAX_BODY_BYTES,
+) -> FastAPI:
     """`tenant_scoped`: customer admins may call the routes, each route guarding its own customer;
-    otherwise every route needs an SP admin."""
+    otherwise every route needs an SP admin. A body over `max_body_bytes` is refused (413)."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -62,14 +76,22 @@ def create_app(runtime: Runtime, routers: Sequence[APIRouter], title: str, tenan
             await runtime.stop()
 
     app = FastAPI(title=title, lifespan=lifespan)
-    app.add_middleware(ObservedRequests, metrics=runtime.metrics)
-    guards = [Depends(bearer_auth(runtime)), Depends(tenant_guard if tenant_scoped else sp_admin_only)]
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_middleware(ObservedRequests, metrics=runtime.metrics)  # outermost: it also counts the 413s
+    authenticate = bearer_auth(runtime)
+    guards = [Depends(authenticate), Depends(tenant_guard if tenant_scoped else sp_admin_only)]
     for router in routers:
         app.include_router(router, dependencies=guards)
+    http_errors.install(app)
 
-    @app.exception_handler(RequestValidationError)
-    async def validation_failed(_: Request, error: RequestValidationError) -> JSONResponse:
-        return JSONResponse(status_code=422, content={"detail": violations_of(error)})
+    def openapi() -> dict[str, Any]:
+        # at the first request for it, so that routers included after this function are documented too
+        if app.openapi_schema is None:
+            document = FastAPI.openapi(app)
+            http_errors.document_errors(document, every_route_sp_only=not tenant_scoped, tenant_scoped=tenant_scoped)
+        return app.openapi_schema or {}
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.get("/health", include_in_schema=False)
     async def health() -> dict[str, str]:
@@ -89,18 +111,6 @@ def create_app(runtime: Runtime, routers: Sequence[APIRouter], title: str, tenan
         return asyncapi_document(runtime)
 
     return app
-
-
-def violations_of(error: RequestValidationError) -> list[dict[str, str]]:
-    """Shape errors in the same form as rule violations: the field, the rule, a message."""
-    return [
-        {
-            "field": ".".join(str(part) for part in item["loc"][1:]) or "body",
-            "rule": f"schema:{item['type']}",
-            "message": item["msg"],
-        }
-        for item in error.errors()
-    ]
 
 
 def serve(app: FastAPI, host: str, port: int) -> None:

@@ -1,8 +1,14 @@
-"""One Prometheus registry per service, scraped on `/metrics`."""
+"""One Prometheus registry per service, scraped on `/metrics`.
+
+Every metric, its labels and the dashboard and alerts that read it: docs/metrics.md. What only one service
+knows is defined beside it (customer-svc: customers by status, saga durations; platform-svc: the Platform
+Manager's status), on this same registry."""
 
 from dataclasses import dataclass, field
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+from mmp_contracts import topics
 
 
 @dataclass
@@ -19,6 +25,8 @@ class ServiceMetrics:
             ["topic"],
             registry=self.registry,
         )
+        for topic in topics.ALL:
+            self.dead_letters.labels(topic)  # at 0 from the start, so increase() counts a topic's first dead letter
         self.platform_calls = Histogram(
             "mmp_platform_call_seconds",
             "Calls to a platform API",
@@ -47,5 +55,17 @@ class ServiceMetrics:
             "mmp_outbox_oldest_event_age_seconds",
             "Age of the oldest event not yet published, at the relay's last sweep (0 when none)",
             ["collection"],
+            registry=self.registry,
+        )
+        self.consumer_lag = Gauge(
+            "mmp_consumer_lag_messages",
+            "Messages on the topic not yet taken by this consumer-group member: the partitions' high watermark"
+            " minus the member's position, summed over its assigned partitions (mmp_servicekit.gauges)",
+            ["group", "topic"],
+            registry=self.registry,
+        )
+        self.gauges_refreshed = Gauge(
+            "mmp_gauges_refreshed_timestamp_seconds",
+            "When the gauges computed in the background (store counts, consumer lag) were last all refreshed",
             registry=self.registry,
         )

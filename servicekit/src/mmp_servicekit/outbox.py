@@ -5,7 +5,10 @@ A stored aggregate document carries, besides its state:
 - `version`: the guard of every write;
 - `outbox`: the events not yet published, in order;
 - `pending`: whether `outbox` holds anything (indexed: what the relay's sweep looks up);
-- `applied`: the ids of the last messages applied to it (the idempotent-consumer guard).
+- `applied`: the ids of the last messages applied to it (the idempotent-consumer guard);
+- `relay`: which relay publishes the outbox, until when (a lease): the one of the process that wrote the events,
+  so two replicas never publish one aggregate's events, and never out of order; another takes over only once
+  the lease has run out (its writer died).
 """
 
 import time
@@ -19,7 +22,9 @@ from mmp_servicekit.tracing import current_traceparent
 
 APPLIED_IDS_KEPT = 256
 """Per aggregate; redeliveries come within a consumer rebalance, far fewer messages back than this."""
-RESERVED = ("version", "outbox", "pending", "applied")
+RESERVED = ("version", "outbox", "pending", "applied", "relay")
+LEASE_SECONDS = 30.0
+"""How long the writer's relay alone may publish what it wrote; far longer than a publish takes."""
 
 
 @dataclass(frozen=True)
@@ -74,8 +79,11 @@ def already_applied(doc: Document, cause: Cause) -> bool:
     return cause.applied_key is not None and cause.applied_key in doc.get("applied", ())
 
 
-def with_outbox(state: Document, previous: Document | None, new: list[dict[str, Any]], cause: Cause) -> Document:
-    """The aggregate's new state plus its bookkeeping: earlier unpublished events, then the new ones."""
+def with_outbox(
+    state: Document, previous: Document | None, new: list[dict[str, Any]], cause: Cause, relay: str
+) -> Document:
+    """The aggregate's new state plus its bookkeeping: earlier unpublished events, then the new ones, leased to
+    the writer's `relay`."""
     clash = [name for name in RESERVED if name in state]
     if clash:
         raise ValueError(f"an aggregate's state may not use the names {clash}")
@@ -83,4 +91,16 @@ def with_outbox(state: Document, previous: Document | None, new: list[dict[str, 
     applied = list((previous or {}).get("applied", ()))
     if cause.applied_key:
         applied = [*applied, cause.applied_key][-APPLIED_IDS_KEPT:]
-    return {**state, "outbox": outbox, "pending": bool(outbox), "applied": applied}
+    lease = (previous or {}).get("relay")
+    if new:
+        lease = lease_for(relay)
+    return {**state, "outbox": outbox, "pending": bool(outbox), "applied": applied, "relay": lease if outbox else None}
+
+
+def lease_for(relay: str) -> dict[str, Any]:
+    return {"owner": relay, "until": time.time() + LEASE_SECONDS}
+
+
+def leased_to_another(doc: Document, relay: str) -> bool:
+    lease = doc.get("relay")
+    return lease is not None and lease["owner"] != relay and lease["until"] > time.time()

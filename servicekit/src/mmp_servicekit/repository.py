@@ -29,6 +29,9 @@ class Mapper(Protocol[A]):
 
 
 class Waker(Protocol):
+    instance: str
+    """The relay's name in the leases of what it is to publish."""
+
     def wake(self, collection: str, doc_id: str) -> None: ...
 
 
@@ -71,7 +74,8 @@ class Repository(Generic[A]):
         """Stores a new aggregate and its events. False when one with its id exists (a redelivery, or a
         concurrent delivery that got there first); DuplicateKey when another holds one of its unique values."""
         state = self.mapper.to_document(aggregate)
-        doc = {**with_outbox(state, None, entries(events, cause, self.source), cause), "version": 1}
+        written = with_outbox(state, None, entries(events, cause, self.source), cause, self.relay.instance)
+        doc = {**written, "version": 1}
         try:
             await self.collection.insert(doc)
         except DuplicateKey as duplicate:
@@ -95,7 +99,8 @@ class Repository(Generic[A]):
                 outcome = Outcome.DECLINED
                 return None
             outcome = Outcome.CHANGED
-            return with_outbox(self.mapper.to_document(aggregate), doc, entries(events, cause, self.source), cause)
+            new = entries(events, cause, self.source)
+            return with_outbox(self.mapper.to_document(aggregate), doc, new, cause, self.relay.instance)
 
         written = await change_document(self.collection, aggregate_id, decide)
         if written is not None:

@@ -67,11 +67,18 @@ class Runtime:
         await self.relay.start()
 
     async def stop(self) -> None:
-        await self.relay.stop()  # flushes through the producer, so before the broker
-        await self.broker.stop()
-        for hook in self.on_stop:
-            await hook()
-        await self.store.close()
+        """In order: no new messages in, the relay's last events out through the still open producer, the broker,
+        the service's own jobs and clients, the store last. A step that fails is logged and the rest still run."""
+        steps: list[Hook] = [self._stop_consuming, self.relay.stop, self.broker.stop, *self.on_stop, self.store.close]
+        for step in steps:
+            try:
+                await step()
+            except Exception:
+                log.exception("%s: stopping %s failed; going on with the rest", self.name, _named(step))
+
+    async def _stop_consuming(self) -> None:
+        for subscriber in self.broker.subscribers:
+            await subscriber.stop()
 
     async def readiness(self) -> dict[str, bool]:
         async def database_ok() -> bool:
@@ -82,3 +89,7 @@ class Runtime:
                 return False
 
         return {"broker": await self.broker.ping(timeout=2), "database": await database_ok()}
+
+
+def _named(step: Hook) -> str:
+    return getattr(step, "__qualname__", repr(step))
