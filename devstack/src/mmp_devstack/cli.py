@@ -11,7 +11,7 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from mmp_devstack import bench, bench_dids, demo, with_ferretdb
+from mmp_devstack import bench, bench_dids, demo, dlq, with_ferretdb
 from mmp_devstack.client import MmpClient
 from mmp_devstack.config import BROKERS, STORES, StackConfig
 from mmp_devstack.infra import ferretdb, kafka
@@ -136,6 +136,7 @@ def main() -> None:
     beside = commands.add_parser("with-ferretdb", help="run a command beside a FerretDB of its own (store tests)")
     beside.add_argument("argv", nargs=argparse.REMAINDER, help="the command, after --")
     commands.add_parser("bench-dids", help="time the DID overlap check with 1,000 and 100,000 ranges held")
+    dlq.add_commands(commands)
     token = commands.add_parser("customer-token", help="mint a customer-admin token for one customer")
     token.add_argument("customer_id")
     token.add_argument("--hours", type=int, default=24)
@@ -156,6 +157,8 @@ def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     if args.command == "bench-dids":
         bench_dids.main()
         return
+    if args.command == "dlq":
+        sys.exit(dlq.main(args))
     if args.command == "customer-token":
         print(mint_customer_token(config.token_secret, args.customer_id, args.hours * 3600))
         return

@@ -50,29 +50,31 @@ class EventRouter:
     async def deliver(self, body: bytes, topic: str, key: bytes | None = None, headers: Headers = ()) -> None:
         type_name = _peek_type(body, headers)
         if type_name is None:
-            await self._park(body, topic, key, "not a CloudEvent: no type attribute in a JSON object or ce_type")
+            await self._park(
+                body, topic, key, headers, "not a CloudEvent: no type attribute in a JSON object or ce_type"
+            )
             return
         handler = self.handlers.get(type_name)
         if handler is None:
             if topic in COMMAND_TOPICS:
-                await self._park(body, topic, key, f"type: unknown command type {type_name[:100]!r}")
+                await self._park(body, topic, key, headers, f"type: unknown command type {type_name[:100]!r}")
             return  # another reader's message on a shared event topic
         try:
             envelope = CloudEvent.from_kafka(body, headers)
         except Exception as error:  # whatever the input, a message that does not parse is parked, not retried
-            await self._park(body, topic, key, f"invalid message: {error}")
+            await self._park(body, topic, key, headers, f"invalid message: {error}")
             return
         token = correlation_id.set(envelope.correlationid)
         carrier = {"traceparent": envelope.traceparent} if envelope.traceparent else {}
         carrier |= {name: value.decode(errors="replace") for name, value in headers if name == "traceparent"}
         try:
             with continued(f"process {envelope.type}", SpanKind.CONSUMER, carrier, **{"messaging.destination": topic}):
-                await self._with_retries(handler, envelope, body, topic, key)
+                await self._with_retries(handler, envelope, body, topic, key, headers)
         finally:
             correlation_id.reset(token)
 
     async def _with_retries(
-        self, handler: Handler[Any], envelope: CloudEvent, body: bytes, topic: str, key: bytes | None
+        self, handler: Handler[Any], envelope: CloudEvent, body: bytes, topic: str, key: bytes | None, headers: Headers
     ) -> None:
         def retrying(state: RetryCallState) -> None:
             error = state.outcome.exception() if state.outcome else None
@@ -89,13 +91,13 @@ class EventRouter:
                     await handler(envelope.data, envelope)
         except Exception as error:
             log.exception("giving up on %s %s after %d attempts", envelope.type, envelope.id, len(self.backoff) + 1)
-            await self._park(body, topic, key, repr(error))
+            await self._park(body, topic, key, headers, repr(error))
             return
         self.metrics.handled.labels(envelope.type).inc()
 
-    async def _park(self, body: bytes, topic: str, key: bytes | None, error: str) -> None:
+    async def _park(self, body: bytes, topic: str, key: bytes | None, headers: Headers, error: str) -> None:
         # If this publish fails the exception propagates, the offset is not committed, Kafka redelivers.
-        await park(self.publisher, self.metrics, body, topic, key, error)
+        await park(self.publisher, self.metrics, body, topic, key, error, headers)
 
 
 def _peek_type(body: bytes, headers: Headers) -> str | None:

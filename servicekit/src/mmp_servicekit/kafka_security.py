@@ -1,7 +1,7 @@
 """How a service authenticates to Kafka and encrypts the connection: none, TLS, SASL PLAIN or SCRAM-SHA-512."""
 
 import ssl
-from typing import Literal
+from typing import Any, Literal
 
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram512
 from pydantic import BaseModel, SecretStr
@@ -20,6 +20,17 @@ class KafkaSecurity(BaseModel):
 
     def ssl_context(self) -> ssl.SSLContext | None:
         return ssl.create_default_context(cafile=self.ca_file) if self.protocol in ("SSL", "SASL_SSL") else None
+
+    def client_options(self) -> dict[str, Any]:
+        """For a plain aiokafka client (admin, consumer, producer) beside the services' FastStream broker."""
+        password = self.sasl_password.get_secret_value() if self.sasl_password else None
+        return {
+            "security_protocol": self.protocol,
+            "sasl_mechanism": self.sasl_mechanism,
+            "sasl_plain_username": self.sasl_username,
+            "sasl_plain_password": password,
+            "ssl_context": self.ssl_context(),
+        }
 
     def faststream(self) -> BaseSecurity | None:
         tls = self.protocol in ("SSL", "SASL_SSL")

@@ -24,15 +24,7 @@ def wanted(partitions: int) -> dict[str, int]:
 
 async def ensure_topics(settings: ServiceSettings, partitions: int, replication: int = 1) -> list[str]:
     """Creates what is missing; returns the names created."""
-    security = kafka_security(settings)
-    admin = AIOKafkaAdminClient(
-        bootstrap_servers=settings.kafka_bootstrap,
-        security_protocol=security.protocol,
-        sasl_mechanism=security.sasl_mechanism,
-        sasl_plain_username=security.sasl_username,
-        sasl_plain_password=security.sasl_password.get_secret_value() if security.sasl_password else None,
-        ssl_context=security.ssl_context(),
-    )
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, **kafka_security(settings).client_options())
     await admin.start()
     try:
         existing = set(await admin.list_topics())
