@@ -123,12 +123,23 @@ async def _lag(consumer: Any, partition: Any) -> int | None:
     """None when it is not known now: nothing fetched yet, no position yet, or the partition was just revoked."""
     try:
         highwater = consumer.highwater(partition)
-        if highwater is None:
+        if highwater is None or not _has_position(consumer, partition):
             return None
         position = await asyncio.wait_for(consumer.position(partition), POSITION_TIMEOUT_SECONDS)
     except (AssertionError, IllegalStateError, TimeoutError):
         return None
     return max(int(highwater) - int(position), 0)
+
+
+def _has_position(consumer: Any, partition: Any) -> bool:
+    """Whether `position()` answers at once. Without a position it waits for one and, on the way, raises (and so
+    takes away from the consume loop) an error the group coordinator holds: never ask it then. aiokafka says so
+    only in its subscription state; should that move in a later version, ask anyway (bounded by the timeout)."""
+    try:
+        state = consumer._subscription.subscription.assignment.state_value(partition)
+    except AttributeError:
+        return True
+    return bool(state.has_valid_position)
 
 
 def refresh_gauges(runtime: Runtime, *sources: Refresh, seconds: float = REFRESH_SECONDS) -> GaugeRefresher:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 
 from customer_svc.adapters.did_index import DidIndex
+from customer_svc.adapters.metrics import ObservedCustomers
 from customer_svc.adapters.store import Catalogue, CustomerMapper, CustomerQueries
 from customer_svc.domain.customer import Customer
 from customer_svc.entrypoints import messaging
@@ -21,6 +22,7 @@ from customer_svc.handlers.edit import EditHandlers
 from customer_svc.handlers.lifecycle import LifecycleHandlers
 from customer_svc.handlers.requests import CustomerRequests, Resumption
 from mmp_contracts.tasks import TaskKind
+from mmp_servicekit.gauges import refresh_gauges
 from mmp_servicekit.http import create_app, serve
 from mmp_servicekit.logs import configure_logging
 from mmp_servicekit.repository import Repository
@@ -56,7 +58,8 @@ def build(settings: CustomerSettings | None = None) -> CustomerService:
     settings = settings or CustomerSettings()
     runtime = Runtime.build(NAME, settings)
 
-    customers = runtime.repository("customers", CustomerMapper())
+    customers = ObservedCustomers(runtime.repository("customers", CustomerMapper()), runtime.metrics)
+    refresh_gauges(runtime, customers.refresh_gauges)
     queries = CustomerQueries(customers)
     catalogue = Catalogue(runtime.collection("bundles"), runtime.collection("platform_groups"))
     index = DidIndex(runtime.collection("did_blocks"))

@@ -13,6 +13,7 @@ from micollab_svc.entrypoints import messaging
 from micollab_svc.handlers.edit import EditHandlers
 from micollab_svc.handlers.provisioning import ProvisioningHandlers
 from micollab_svc.handlers.removal import RemovalHandlers
+from mmp_servicekit.gauges import refresh_gauges
 from mmp_servicekit.http import create_app, serve
 from mmp_servicekit.logs import configure_logging
 from mmp_servicekit.platform_http import PlatformClient, new_http_client
@@ -38,6 +39,7 @@ def build(settings: MiCollabSettings | None = None, http: httpx.AsyncClient | No
     """`http` lets tests route MiCollab calls to a simulator in process; the caller then closes it."""
     settings = settings or MiCollabSettings()
     runtime = Runtime.build(NAME, settings)
+    refresh_gauges(runtime)  # the consumer lag
     tenants = runtime.repository("tenants", TenantMapper())
     if http is None:
         http = new_http_client()

@@ -7,6 +7,7 @@ from datetime import timedelta
 from fastapi import FastAPI
 from pydantic import Field
 
+from mmp_servicekit.gauges import refresh_gauges
 from mmp_servicekit.http import create_app, serve
 from mmp_servicekit.logs import configure_logging
 from mmp_servicekit.repository import Repository
@@ -47,6 +48,7 @@ class NotifyService:
 def build(settings: NotifySettings | None = None) -> NotifyService:
     settings = settings or NotifySettings()
     runtime = Runtime.build(NAME, settings)
+    refresh_gauges(runtime)  # the consumer lag
     welcome_mails = runtime.repository("welcome_mails", WelcomeMailMapper())
     billing_change_mails = runtime.repository("billing_change_mails", BillingChangeMailMapper())
     templates = TemplateStore(runtime.collection("mail_templates"))

@@ -8,11 +8,13 @@ import httpx
 from fastapi import FastAPI
 from pydantic import SecretStr
 
+from mmp_servicekit.gauges import refresh_gauges
 from mmp_servicekit.http import create_app, serve
 from mmp_servicekit.logs import configure_logging
 from mmp_servicekit.platform_http import PlatformClient, new_http_client
 from mmp_servicekit.runtime import Runtime
 from mmp_servicekit.settings import ServiceSettings
+from platform_svc.management.adapters.metrics import PlatformManagerStatus
 from platform_svc.management.adapters.platforms import PlatformProbes
 from platform_svc.management.adapters.pm_client import PmClient
 from platform_svc.management.adapters.secretbox import SecretBox
@@ -81,6 +83,7 @@ def build(settings: PlatformSettings | None = None, http: httpx.AsyncClient | No
     blueprints = runtime.repository("blueprints", BlueprintMapper())
     key_templates = runtime.repository("key_templates", KeyTemplateMapper())
     registrations = runtime.repository("platform_manager", PlatformManagerMapper())
+    refresh_gauges(runtime, PlatformManagerStatus(registrations, runtime.metrics).refresh)
     assignments = runtime.repository("assignments", AssignmentMapper())
     claims = SipClaims(runtime.collection("sip_usernames"))
     catalogue = PlatformCatalogue(groups, key_templates)
