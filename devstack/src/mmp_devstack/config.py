@@ -16,6 +16,8 @@ STORES = ("sqlite", "ferretdb")
 class Ports:
     kafka: int = 9092
     kafka_controller: int = 9093
+    kafka_sasl_ssl: int = 9094
+    """Kafka's SASL_SSL listener, when the stack has one (`StackConfig.kafka_sasl_ssl`)."""
     ferretdb: int = 27018
     """Beside a MongoDB a developer may run on 27017."""
     smtp: int = 1025
@@ -33,6 +35,17 @@ class Ports:
     def shifted(cls, offset: int) -> "Ports":
         """A second stack beside the default one (the e2e tests use this)."""
         return cls(**{name: port + offset for name, port in vars(cls()).items()})
+
+
+@dataclass(frozen=True)
+class SaslSsl:
+    """Kafka also listens with TLS and SASL (SCRAM-SHA-512 and PLAIN both enabled) on `Ports.kafka_sasl_ssl`,
+    with a CA made at start; the services connect only there, with `mechanism` and this account. The devstack's
+    own tools keep the PLAINTEXT listener."""
+
+    mechanism: str = "SCRAM-SHA-512"
+    username: str = "mmp-services"
+    password: str = field(default_factory=lambda: secrets.token_urlsafe(18))
 
 
 @dataclass(frozen=True)
@@ -57,12 +70,16 @@ class StackConfig:
     broker: str = "tansu"
     store: str = "sqlite"
     """Ignored when `mongo_url` points at a MongoDB."""
+    kafka_sasl_ssl: SaslSsl | None = None
+    """Apache Kafka only: the services reach it over SASL_SSL."""
 
     def __post_init__(self) -> None:
         if self.broker not in BROKERS:
             raise ValueError(f"broker {self.broker!r} is none of {', '.join(BROKERS)}")
         if self.store not in STORES:
             raise ValueError(f"store {self.store!r} is none of {', '.join(STORES)}")
+        if self.kafka_sasl_ssl is not None and (self.broker != "kafka" or self.kafka_bootstrap is not None):
+            raise ValueError("a SASL_SSL listener needs the stack's own Apache Kafka")
 
     @classmethod
     def from_environment(cls, ports: Ports | None = None, workdir: Path | None = None) -> "StackConfig":

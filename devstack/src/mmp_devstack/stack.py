@@ -109,6 +109,8 @@ class Stack:
             "MMP_MICOLLAB_PORT": str(ports.micollab),
             "MMP_NOTIFY_PORT": str(ports.notify),
         }
+        if config.kafka_sasl_ssl is not None:
+            env |= kafka.sasl_ssl_settings(config)  # the services reach Kafka over SASL_SSL only
         return env
 
     def _spawn(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> None:
