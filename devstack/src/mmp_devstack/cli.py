@@ -11,7 +11,8 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from mmp_devstack import bench, bench_dids, demo, dlq, with_ferretdb
+from mmp_devstack import bench_dids, benchmark, demo, dlq, with_ferretdb
+from mmp_devstack.benchmark import report
 from mmp_devstack.client import MmpClient
 from mmp_devstack.config import BROKERS, STORES, StackConfig
 from mmp_devstack.infra import ferretdb, kafka
@@ -98,14 +99,28 @@ async def with_stack(config: StackConfig, attach: bool, scenario: str, args: arg
         if not attach:
             await scope.enter_async_context(running(config))
         if scenario == "bench":
-            figures = await bench.run(config, args.customers, args.concurrency)
-            print(figures.report())
-            return 0 if figures.failed == 0 else 1
+            return await run_bench(config, args)
         client = MmpClient(config)
         try:
             return 0 if await demo.run(client) else 1
         finally:
             await client.close()
+
+
+async def run_bench(config: StackConfig, args: argparse.Namespace) -> int:
+    rates = [float(rate) for rate in args.rates.split(",") if rate]
+    label = f"{config.broker} + {config.store}"
+    figures = await benchmark.measure(
+        config, label, args.customers, args.concurrency, args.runs, args.latency_samples, rates, args.sweep_seconds
+    )
+    print(report.text(figures))
+    if args.docs:
+        args.docs.mkdir(parents=True, exist_ok=True)
+        slug = label.replace(" + ", "-")
+        (args.docs / f"bench-{slug}.md").write_text(report.markdown(figures))
+        if rates:
+            report.plot([figures], args.docs / f"bench-sweep-{slug}.png")
+    return 0 if figures.failed() == 0 else 1
 
 
 def add_part_options(command: argparse.ArgumentParser) -> None:
@@ -128,8 +143,15 @@ def main() -> None:
         sub.add_argument("--attach", action="store_true", help="use the stack `mmp up` runs (needs MMP_ADMIN_TOKEN)")
         add_part_options(sub)
         if name == "bench":
-            sub.add_argument("--customers", type=int, default=200)
-            sub.add_argument("--concurrency", type=int, default=16)
+            sub.add_argument("--customers", type=int, default=200, help="per throughput run")
+            sub.add_argument("--concurrency", type=int, default=16, help="customers in flight in a throughput run")
+            sub.add_argument("--runs", type=int, default=3, help="each figure is the median of this many runs")
+            sub.add_argument("--latency-samples", type=int, default=30, help="customers sent one at a time per run")
+            sub.add_argument(
+                "--rates", default="", help="offered rates of an open-loop sweep, e.g. 10,20,40 (none by default)"
+            )
+            sub.add_argument("--sweep-seconds", type=float, default=20.0, help="how long each rate is offered")
+            sub.add_argument("--docs", type=Path, help="write the table (bench.md) and the sweep plot here")
     add_part_options(
         commands.add_parser("prepare", help="resolve Kafka and build FerretDB now instead of at first use")
     )

@@ -17,6 +17,10 @@ class ServiceSettings(BaseSettings):
     kafka_fetch_max_wait_ms: int = 500
     """Kafka answers a waiting fetch as soon as data arrives, so this only bounds an idle poll. tansu does not
     answer early: the devstack sets 5 ms there."""
+    kafka_batch_max_records: int = 500
+    """At most this many messages a batch, committed once after all are handled."""
+    kafka_batch_lanes: int = 64
+    """At most this many keys (customers) of a batch handled at once."""
     kafka_security_protocol: Protocol = "PLAINTEXT"
     kafka_sasl_mechanism: Mechanism = "SCRAM-SHA-512"
     kafka_sasl_username: str | None = None

@@ -23,6 +23,8 @@ NOW = datetime(2026, 11, 26, tzinfo=UTC)
 class NoRelay:
     """Nothing here publishes: the outbox only has to be written."""
 
+    instance = "no-relay"
+
     def wake(self, collection: str, doc_id: str) -> None:
         pass
 
