@@ -10,7 +10,7 @@ help:
 	@echo "make test     lint, type-check, boundaries, then every test (unit, component, contract, e2e)"
 	@echo "make demo     run the demo on a fresh stack and exit"
 	@echo "make bench    benchmark the create saga on a fresh stack"
-	@echo "make schemas  export the JSON Schema of every message to contracts/schemas"
+	@echo "make schemas  export the JSON Schema of every message to contracts/schemas, and every AsyncAPI document"
 	@echo "make test-real  the e2e tests on Apache Kafka and FerretDB (first run: Maven resolves Kafka, Go builds FerretDB)"
 	@echo "make up-real    make up on Apache Kafka and FerretDB"
 
@@ -35,6 +35,7 @@ bench: install
 
 schemas: install
 	$(PY) -m mmp_contracts.schema_files
+	.venv/bin/mmp asyncapi
 
 lint: install
 	.venv/bin/ruff check .
@@ -47,12 +48,15 @@ test: lint
 
 # The real-parts tier: Kafka's jars go to .mmp/kafka/<version>, the FerretDB binary to .mmp/bin; later runs
 # reuse both. MMP_MONGO_URL makes the e2e tests use that MongoDB instead of FerretDB, and adds it to the store
-# contract tests. The deployment checks here need Go and npm (the real kustomize, compose loader, CRD schemas).
+# contract tests. Beside Java, Maven and Go it needs Node.js with npm (the AsyncAPI parser, the real kustomize and
+# compose loader, CRD schemas), kcat and jq (the BSS examples) and promtool (Debian's prometheus package).
 test-real: install
 	.venv/bin/mmp prepare --broker kafka --store ferretdb
-	MMP_E2E_BROKER=kafka MMP_E2E_STORE=ferretdb $(PY) -m pytest tests/e2e
+	MMP_E2E_BROKER=kafka MMP_E2E_STORE=ferretdb MMP_E2E_EXAMPLES=1 MMP_E2E_SASL_SSL=1 $(PY) -m pytest tests/e2e
 	.venv/bin/mmp with-ferretdb -- $(PY) -m pytest servicekit/tests/store_contract
 	MMP_DEPLOY_REAL_TOOLS=1 $(PY) -m pytest tests/deploy
+	MMP_OBSERVABILITY_TOOLS=1 $(PY) -m pytest tests/observability
+	MMP_ASYNCAPI_PARSER=1 $(PY) -m pytest tests/contract/asyncapi_parser
 
 up-real: install
 	.venv/bin/mmp up --demo --broker kafka --store ferretdb

@@ -157,6 +157,7 @@ def main() -> None:
     )
     beside = commands.add_parser("with-ferretdb", help="run a command beside a FerretDB of its own (store tests)")
     beside.add_argument("argv", nargs=argparse.REMAINDER, help="the command, after --")
+    commands.add_parser("asyncapi", help="write every service's AsyncAPI document to docs/asyncapi")
     commands.add_parser("bench-dids", help="time the DID overlap check with 1,000 and 100,000 ranges held")
     dlq.add_commands(commands)
     token = commands.add_parser("customer-token", help="mint a customer-admin token for one customer")
@@ -178,6 +179,12 @@ def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
         config = dataclasses.replace(config, broker=args.broker, store=args.store)
     if args.command == "bench-dids":
         bench_dids.main()
+        return
+    if args.command == "asyncapi":
+        from mmp_devstack import asyncapi_docs
+
+        for path in asyncapi_docs.write():
+            print(path)
         return
     if args.command == "dlq":
         sys.exit(dlq.main(args))

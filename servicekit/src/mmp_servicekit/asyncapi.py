@@ -2,7 +2,9 @@
 each a CloudEvent whose `data` has the message's JSON Schema, with an example about the canonical customer."""
 
 import json
+import uuid
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic.json_schema import models_json_schema
@@ -11,6 +13,9 @@ from mmp_contracts import CloudEvent, Message, examples, topics
 from mmp_contracts.base import Command
 
 REF = "#/components/schemas/{model}"
+EXAMPLE_IDS = uuid.UUID("5d0c7c1e-2f5b-4f0e-9a43-8d1f3b7e6a21")
+EXAMPLE_TIME = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
+"""Examples are the same from one generation to the next, so the committed documents show every real change."""
 KEYS = {
     topics.CUSTOMER_COMMANDS: "the customer's WebID: commands about one customer stay in order",
 }
@@ -65,7 +70,9 @@ def document(service: str, receives: Iterable[type[Message]], sends: Iterable[ty
 
 
 def _message(cls: type[Message]) -> dict[str, Any]:
-    example = CloudEvent.wrap(examples.of(cls), source=_source(cls), correlationid=examples.TASK_ID)
+    example = CloudEvent.wrap(examples.of(cls), source=_source(cls), correlationid=examples.TASK_ID).model_copy(
+        update={"id": str(uuid.uuid5(EXAMPLE_IDS, cls.type_name())), "time": EXAMPLE_TIME}
+    )
     return {
         "name": cls.type_name(),
         "title": cls.type_name(),
