@@ -65,7 +65,7 @@ async def test_r24_demo_mode_refuses_edits_and_its_delete_lists_what_stays(clien
     assert (await client.http.post(api(client, "/maintenance/commands"), json=command)).status_code == 200
     edit = await client.http.patch(api(client, f"/customers/{customer_id}"), json={"hotdesk_devices": ["6920"]})
     assert edit.status_code == 409
-    assert "demo mode" in edit.json()["detail"]
+    assert "demo mode" in edit.json()["detail"][0]["message"]
     deleted = await client.http.delete(api(client, f"/customers/{customer_id}"))
     assert deleted.status_code == 200
     assert [line.split()[0] for line in deleted.json()["residue"]] == ["MiVB", "MBG", "MiCollab"]

@@ -135,7 +135,7 @@ async def test_r26_expired_link_is_410(start_notify, smtp_server, activated) -> 
     response = await notify.http.post("/api/v1/set-password", json={"token": token, "password": GOOD_PASSWORD})
 
     assert response.status_code == 410
-    assert "expired" in response.json()["detail"]
+    assert "expired" in response.json()["detail"][0]["message"]
 
 
 async def test_unknown_link_is_404(start_notify) -> None:

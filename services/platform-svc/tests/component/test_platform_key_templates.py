@@ -54,7 +54,7 @@ async def test_duplicate_positions_or_an_empty_name_are_refused_naming_the_field
         {"field": "keys[1].position", "rule": "key-template", "message": "position 3 is used already by keys[0]"}
     ]
     assert (nameless.status_code, [d["field"] for d in nameless.json()["detail"]]) == (422, ["name"])
-    assert (position_zero.status_code, position_zero.json()["detail"][0]["field"]) == (422, "keys.0.position")
+    assert (position_zero.status_code, position_zero.json()["detail"][0]["field"]) == (422, "keys[0].position")
     assert (await harness.api.get(f"{URL}/kt-bad")).status_code == 404
 
 

@@ -197,7 +197,7 @@ class Customer:
         before = self.record.spec
         after = apply_changes(before, changes)
         terms = self.sold.terms(catalogue)
-        violations = validate_new_customer(after, terms, platform_groups)
+        violations = self.update_violations(changes, catalogue, platform_groups)
         if violations:
             raise Refused.breaking(violations)
         self.edit = edit = PendingUpdate.of(task_id, before, after, SoldBundles.of(after, terms))
@@ -210,6 +210,14 @@ class Customer:
             )
             return [waiting]
         return self._start_update(edit, now)
+
+    def update_violations(
+        self, changes: CustomerChanges, catalogue: Mapping[str, Bundle], platform_groups: Collection[str]
+    ) -> list[Violation]:
+        """R22: what the customer after the edit breaks of the rules of a new one, judged on the terms it was
+        sold (the edit is refused by `apply_changes` if it does not even make a customer)."""
+        after = apply_changes(self.record.spec, changes)
+        return validate_new_customer(after, self.sold.terms(catalogue), platform_groups)
 
     def confirm_billing_change(self, task_id: str, edit_task_id: str, accept: bool, now: datetime) -> Events:
         edit = self.edit

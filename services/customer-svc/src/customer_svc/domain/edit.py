@@ -3,6 +3,9 @@
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from pydantic import ValidationError
+
+from customer_svc.domain.refusal import Refused
 from customer_svc.domain.sold import SoldBundles
 from customer_svc.domain.undo import ROLLBACK_ADVICE
 from mmp_contracts import Violation
@@ -49,7 +52,19 @@ def apply_changes(spec: CustomerSpec, changes: CustomerChanges) -> CustomerSpec:
     if details is not None:
         details["webid"] = spec.details.webid  # R6: the WebID never changes
     platform = {**spec.platform.model_dump(), **{k: v for k, v in given.items() if k in PLATFORM_FIELDS}}
-    return CustomerSpec.model_validate({**spec.model_dump(), **sections, "platform": platform})
+    try:
+        return CustomerSpec.model_validate({**spec.model_dump(), **sections, "platform": platform})
+    except ValidationError as invalid:  # e.g. a section set to null: refused, never raised into a handler
+        raise Refused.breaking(
+            [
+                Violation(field=_path(error["loc"]), rule=f"schema:{error['type']}", message=error["msg"])
+                for error in invalid.errors()
+            ]
+        ) from None
+
+
+def _path(loc: Sequence[int | str]) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".") or "changes"
 
 
 def billing_changes(before: CustomerSpec, after: CustomerSpec) -> list[BillingChange]:

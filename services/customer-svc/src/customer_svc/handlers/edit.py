@@ -1,10 +1,11 @@
 """Editing a customer (R22), with the customer's confirmation of billing changes (R27)."""
 
 from customer_svc.adapters.store import Catalogue
+from customer_svc.domain.customer import Customer
 from customer_svc.domain.tasks import Task
 from customer_svc.domain.waiting import QueuedRequest
 from customer_svc.handlers.requests import CustomerRequests, now
-from mmp_contracts import CloudEvent
+from mmp_contracts import CloudEvent, Violation
 from mmp_contracts import events as ev
 from mmp_contracts.commands import ConfirmBillingChange, UpdateCustomer
 from mmp_contracts.customer_spec import CustomerChanges
@@ -30,6 +31,11 @@ class EditHandlers:
             lambda customer, task_id, at: customer.request_update(task_id, changes, catalogue, groups, at),
             changes=changes,
         )
+
+    async def violations(self, customer: Customer, changes: CustomerChanges) -> list[Violation]:
+        """What the edit would break as the customer stands now, for the API to refuse before it is queued."""
+        catalogue, groups = await self.catalogue.bundles(), await self.catalogue.platform_groups()
+        return customer.update_violations(changes, catalogue, groups)
 
     async def resume_update(self, customer_id: str, queued: QueuedRequest, cause: Cause) -> None:
         if queued.changes is None:

@@ -1,30 +1,57 @@
 """`/api/v1/customers` (create, list, read) and `/api/v1/tasks/{id}`."""
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
-from fastapi.responses import JSONResponse
-from pydantic import ValidationError
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
 
 from customer_svc.adapters.store import CustomerQueries
 from customer_svc.domain.customer import Customer
 from customer_svc.domain.record import Status
-from customer_svc.entrypoints.api.views import customer_view, existing, not_found, task_summary, task_view
+from customer_svc.entrypoints.api.bodies import CreateCustomerBody, NewCustomer, NewCustomerEvent
+from customer_svc.entrypoints.api.views import (
+    LOCATION,
+    CustomerList,
+    CustomerView,
+    TaskList,
+    TaskSummary,
+    TaskView,
+    existing,
+    task_location,
+)
 from customer_svc.handlers.create import CreateHandlers
-from mmp_contracts import CloudEvent
+from mmp_contracts import CloudEvent, examples
 from mmp_contracts.commands import CreateCustomer
 from mmp_contracts.tasks import TaskKind
+from mmp_servicekit.http_errors import ApiRefusal, error_responses, not_found
 from mmp_servicekit.outbox import Cause
 from mmp_servicekit.repository import Repository
 from mmp_servicekit.tenancy import SP_ADMIN, principal_of, sp_admin_only
 
+CREATE_EXAMPLES = {
+    "data": {
+        "summary": "The CreateCustomer data alone",
+        "value": examples.create_customer()["data"],
+    },
+    "event": {
+        "summary": "The whole CloudEvent a BSS publishes on customer.commands",
+        "value": examples.create_customer(),
+    },
+}
+
 
 def router(create: CreateHandlers, customers: Repository[Customer], queries: CustomerQueries) -> APIRouter:
-    api = APIRouter(prefix="/api/v1")
+    api = APIRouter(prefix="/api/v1", tags=["customers"])
 
-    @api.post("/customers", status_code=202, dependencies=[Depends(sp_admin_only)])
-    async def create_customer(body: Annotated[dict[str, Any], Body()]) -> JSONResponse:
+    @api.post(
+        "/customers",
+        status_code=202,
+        dependencies=[Depends(sp_admin_only)],
+        responses={202: {"headers": LOCATION}, **error_responses(403, 409, 422)},
+    )
+    async def create_customer(
+        body: Annotated[CreateCustomerBody, Body(openapi_examples=CREATE_EXAMPLES)], response: Response
+    ) -> TaskView:
         """Takes the `CreateCustomer` data, or the whole CloudEvents command a BSS would publish.
         202 and the task; 422 naming field and rule; 409 when the WebID or the DIDs are another's."""
         command, cause = parse_create(body)
@@ -32,63 +59,46 @@ def router(create: CreateHandlers, customers: Repository[Customer], queries: Cus
         task = customer.tasks.first(TaskKind.CREATE)
         if customer.record.status is Status.REJECTED:
             violations = customer.record.violations
-            return JSONResponse(
-                status_code=409 if any(v.conflict for v in violations) else 422,
-                content={"detail": [v.model_dump() for v in violations], "task_id": task.task_id},
-            )
-        return JSONResponse(status_code=202, content=task_view(customer, task))
+            raise ApiRefusal(409 if any(v.conflict for v in violations) else 422, violations, task_id=task.task_id)
+        task_location(response, task.task_id)
+        return TaskView.about(customer, task)
 
     @api.get("/customers")
     async def list_customers(
         request: Request,
-        webid: str | None = None,
+        webid: Annotated[str | None, Query(max_length=64)] = None,
         status: Status | None = None,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    ) -> dict[str, Any]:
+    ) -> CustomerList:
+        """Newest first; a customer-admin token sees only its own customer."""
         principal = principal_of(request)
         own = None if principal.role == SP_ADMIN else principal.customer_id
         found = await queries.listing(webid=webid, status=status, customer_id=own, offset=offset, limit=limit)
-        return {"items": [customer_view(c) for c in found], "offset": offset, "limit": limit}
+        return CustomerList(items=[CustomerView.of(c) for c in found], offset=offset, limit=limit)
 
-    @api.get("/customers/{customer_id}")
-    async def get_customer(customer_id: str) -> dict[str, Any]:
-        return customer_view(await existing(customers.get(customer_id)))
+    @api.get("/customers/{customer_id}", responses=error_responses(404))
+    async def get_customer(customer_id: str) -> CustomerView:
+        return CustomerView.of(await existing(customers.get(customer_id)))
 
-    @api.get("/customers/{customer_id}/tasks")
-    async def tasks_of(customer_id: str) -> dict[str, Any]:
+    @api.get("/customers/{customer_id}/tasks", responses=error_responses(404))
+    async def tasks_of(customer_id: str) -> TaskList:
         customer = await existing(customers.get(customer_id))
-        return {"items": [task_summary(task) for task in customer.tasks]}
+        return TaskList(items=[TaskSummary.of(task) for task in customer.tasks])
 
-    @api.get("/tasks/{task_id}")
-    async def get_task(task_id: str, request: Request) -> dict[str, Any]:
-        customer = await existing(queries.by_task(task_id))
-        task = customer.task(task_id)
-        if task is None or not principal_of(request).sees(customer.customer_id):
-            raise not_found()
-        return task_view(customer, task)
+    @api.get("/tasks/{task_id}", tags=["tasks"], responses=error_responses(404))
+    async def get_task(task_id: str, request: Request) -> TaskView:
+        customer = await queries.by_task(task_id)
+        task = customer.task(task_id) if customer is not None else None
+        if customer is None or task is None or not principal_of(request).sees(customer.customer_id):
+            raise not_found("task_id", "no such task")
+        return TaskView.about(customer, task)
 
     return api
 
 
-def parse_create(body: dict[str, Any]) -> tuple[CreateCustomer, Cause]:
-    try:
-        if "specversion" in body:
-            envelope = CloudEvent.model_validate(body)
-            if not isinstance(envelope.data, CreateCustomer):
-                raise HTTPException(422, [{"field": "type", "rule": "schema", "message": "expected CreateCustomer"}])
-            return envelope.data, Cause.of(envelope)
-        message_id = str(uuid.uuid4())
-        return CreateCustomer.model_validate(body), Cause(correlation_id=message_id, message_id=message_id)
-    except ValidationError as error:
-        raise HTTPException(
-            422,
-            [
-                {
-                    "field": ".".join(str(p) for p in e["loc"]) or "body",
-                    "rule": f"schema:{e['type']}",
-                    "message": e["msg"],
-                }
-                for e in error.errors()
-            ],
-        ) from None
+def parse_create(body: NewCustomer | NewCustomerEvent) -> tuple[CreateCustomer, Cause]:
+    if isinstance(body, NewCustomerEvent):
+        return body.data.command(), Cause.of(CloudEvent.model_validate(body.envelope()))
+    message_id = str(uuid.uuid4())
+    return body.command(), Cause(correlation_id=message_id, message_id=message_id)

@@ -2,9 +2,10 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, HTTPException, status
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
+from mmp_servicekit.http_errors import not_found
 from mmp_servicekit.repository import Repository
 from platform_svc.management.domain.blueprints import Blueprint, OfferedBlueprint
 from platform_svc.management.domain.refusals import RefusalKind
@@ -15,7 +16,9 @@ K = RefusalKind
 
 
 class BlueprintRegistration(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", strict=True, json_schema_extra={"examples": [{"blueprint_id": "bp-mivb-standard"}]}
+    )
 
     blueprint_id: str = Field(min_length=1, max_length=64)
 
@@ -23,6 +26,31 @@ class BlueprintRegistration(BaseModel):
 class Offer(OfferedBlueprint):
     registered: bool
     """Whether the blueprint is registered here already."""
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    """Optional, never null: neither the null nor the default in the schema."""
+    schema.pop("default", None)
+    kept = [option for option in schema.pop("anyOf", []) if option != {"type": "null"}]
+    if len(kept) == 1:
+        schema.update(kept[0])
+
+
+class BlueprintEdit(BaseModel):
+    """Any of `name`, `description` and `deprecated`; any other field is refused, naming it (`blueprint-edit`)."""
+
+    # extras are let through to the blueprint, which names each one it refuses; the schema admits none
+    model_config = ConfigDict(
+        extra="allow",
+        strict=True,
+        json_schema_extra={"additionalProperties": False, "examples": [{"name": "Standard", "deprecated": False}]},
+    )
+
+    name: Annotated[str, Field(min_length=1, max_length=120)] | None = Field(
+        default=None, json_schema_extra=_no_default
+    )
+    description: Annotated[str, Field(max_length=1000)] | None = Field(default=None, json_schema_extra=_no_default)
+    deprecated: bool | None = Field(default=None, json_schema_extra=_no_default)
 
 
 class Offers(BaseModel):
@@ -59,12 +87,12 @@ def blueprints_router(handlers: BlueprintHandlers, blueprints: Repository[Bluepr
     async def get_blueprint(blueprint_id: str) -> Blueprint:
         blueprint = await blueprints.get(blueprint_id)
         if blueprint is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, f"blueprint {blueprint_id} not found")
+            raise not_found("blueprint_id", f"blueprint {blueprint_id} not found")
         return blueprint
 
     @api.patch("/api/v1/blueprints/{blueprint_id}", responses=responses(K.NOT_FOUND, K.INVALID))
-    async def edit_blueprint(blueprint_id: str, patch: Annotated[dict[str, Any], Body()]) -> Blueprint:
+    async def edit_blueprint(blueprint_id: str, patch: BlueprintEdit) -> Blueprint:
         """Only `name`, `description` and `deprecated` change; a deprecated blueprint makes no new group."""
-        return await handlers.edit(blueprint_id, patch)
+        return await handlers.edit(blueprint_id, patch.model_dump(exclude_unset=True))
 
     return api

@@ -2,9 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Response, status
+from fastapi import APIRouter, Path, Response, status
 from pydantic import BaseModel
 
+from mmp_servicekit.http_errors import not_found
 from platform_svc.management.adapters.store import PlatformCatalogue
 from platform_svc.management.domain.blueprint_groups import GROUP_ID, BlueprintGroupRequest
 from platform_svc.management.domain.discovery import GroupRegistration
@@ -64,5 +65,5 @@ def groups_router(handlers: GroupHandlers, catalogue: PlatformCatalogue) -> APIR
 
 def _found(group_id: str, group: PlatformGroup | None) -> PlatformGroup:
     if group is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"platform group {group_id} not found")
+        raise not_found("group_id", f"platform group {group_id} not found")
     return group

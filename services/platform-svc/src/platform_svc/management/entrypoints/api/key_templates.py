@@ -2,9 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Response, status
+from fastapi import APIRouter, Path, Response, status
 from pydantic import BaseModel
 
+from mmp_servicekit.http_errors import not_found
 from mmp_servicekit.repository import Repository
 from platform_svc.management.domain.key_templates import TEMPLATE_ID, KeyTemplate, KeyTemplateContent
 from platform_svc.management.domain.refusals import RefusalKind
@@ -37,7 +38,7 @@ def key_templates_router(handlers: KeyTemplateHandlers, key_templates: Repositor
     async def get_key_template(template_id: str) -> KeyTemplate:
         template = await key_templates.get(template_id)
         if template is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, f"key template {template_id} not found")
+            raise not_found("template_id", f"key template {template_id} not found")
         return template
 
     return api

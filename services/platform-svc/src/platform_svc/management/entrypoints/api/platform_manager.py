@@ -14,7 +14,7 @@ K = RefusalKind
 
 
 class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class Feature(Body):
