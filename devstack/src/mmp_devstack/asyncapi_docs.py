@@ -2,6 +2,7 @@
 written to `docs/asyncapi/` as JSON and as a page to read. A test holds the committed files to the code."""
 
 import json
+import secrets
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -25,12 +26,17 @@ DOCS = Path("docs") / "asyncapi"
 def documents() -> dict[str, dict[str, Any]]:
     """Built the way each service builds itself (nothing is started or connected)."""
     with tempfile.TemporaryDirectory() as folder:
-        store = f"sqlite://{Path(folder) / 'unused.db'}"
+        # settings of a service never started: its store is never opened, its secrets never used
+        unused: dict[str, Any] = {
+            "store_url": f"sqlite://{Path(folder) / 'unused.db'}",
+            "admin_token": secrets.token_urlsafe(24),
+            "token_secret": secrets.token_urlsafe(24),
+        }
         runtimes = [
-            build_customer(CustomerSettings(store_url=store)).runtime,
-            build_platform(PlatformSettings(store_url=store, secrets_key=Fernet.generate_key().decode())).runtime,
-            build_micollab(MiCollabSettings(store_url=store)).runtime,
-            build_notify(NotifySettings(store_url=store)).runtime,
+            build_customer(CustomerSettings(**unused)).runtime,
+            build_platform(PlatformSettings(**unused, secrets_key=Fernet.generate_key().decode())).runtime,
+            build_micollab(MiCollabSettings(**unused)).runtime,
+            build_notify(NotifySettings(**unused)).runtime,
         ]
         return {runtime.name: asyncapi_document(runtime) for runtime in runtimes}
 

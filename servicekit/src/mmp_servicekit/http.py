@@ -2,9 +2,9 @@
 model (`http_errors`) on every answer and in the OpenAPI, and the limit on a request body's size."""
 
 import hmac
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
@@ -17,7 +17,10 @@ from mmp_servicekit import asyncapi as asyncapi_docs
 from mmp_servicekit import http_errors
 from mmp_servicekit.http_errors import MAX_BODY_BYTES, ApiRefusal, BodyLimit
 from mmp_servicekit.http_observation import ObservedRequests
+from mmp_servicekit.logs import configure_logging
 from mmp_servicekit.runtime import Runtime
+from mmp_servicekit.settings import ServiceSettings, load
+from mmp_servicekit.store import StoreNotConfigured
 from mmp_servicekit.tenancy import (
     CUSTOMER_ADMIN,
     SP_ADMIN,
@@ -27,6 +30,8 @@ from mmp_servicekit.tenancy import (
     sp_admin_only,
     tenant_guard,
 )
+
+S = TypeVar("S", bound=ServiceSettings)
 
 
 def bearer_auth(runtime: Runtime) -> Any:
@@ -113,11 +118,23 @@ def create_app(
     return app
 
 
+def run_service(name: str, settings: type[S], app_of: Callable[[S], FastAPI], port_of: Callable[[S], int]) -> None:
+    """A service's `main`: its settings (it stops, naming them, when a secret or its store is missing), its
+    logs, its app, served until SIGINT or SIGTERM."""
+    loaded = load(settings)
+    configure_logging(name, loaded.log_level)
+    try:
+        app = app_of(loaded)
+    except StoreNotConfigured as error:
+        raise SystemExit(f"{name} cannot start: {error}") from None
+    serve(app, loaded.host, port_of(loaded))
+
+
 def serve(app: FastAPI, host: str, port: int) -> None:
     """Runs a service's app until SIGINT or SIGTERM; logs go through the service's JSON formatter."""
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, loop="uvloop")
 
 
 def asyncapi_document(runtime: Runtime) -> dict[str, Any]:

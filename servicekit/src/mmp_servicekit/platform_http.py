@@ -10,7 +10,9 @@ import time
 from typing import Any
 from urllib.parse import quote
 
+import aiohttp
 import httpx
+from httpx_aiohttp import AiohttpTransport
 from opentelemetry import propagate
 from opentelemetry.trace import SpanKind
 
@@ -26,7 +28,36 @@ NOT_APPLIED_STATUS = frozenset({503})
 
 
 def new_http_client() -> httpx.AsyncClient:
-    return httpx.AsyncClient(timeout=TIMEOUT)
+    """httpx's API over aiohttp's transport: a platform call costs about a third of the CPU of httpx's own."""
+    return httpx.AsyncClient(timeout=TIMEOUT, transport=PlatformTransport())
+
+
+class PlatformTransport(AiohttpTransport):
+    """aiohttp under httpx, with each failure named as precisely as httpx's own transport would: whether a
+    request can have reached the platform decides whether a call is undone, so a connection dropped after the
+    request was sent must never read as a connection that was never made."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return await super().handle_async_request(request)
+        except httpx.TransportError as error:
+            raise _precisely(error, request) from error.__cause__
+
+
+def _precisely(error: httpx.TransportError, request: httpx.Request) -> httpx.TransportError:
+    cause = error.__cause__
+    message = str(cause or error)
+    if isinstance(cause, aiohttp.ConnectionTimeoutError):
+        return httpx.ConnectTimeout(message, request=request)
+    if isinstance(cause, aiohttp.ClientConnectorError):
+        return httpx.ConnectError(message, request=request)
+    if isinstance(cause, aiohttp.ServerTimeoutError):
+        return httpx.ReadTimeout(message, request=request)
+    if isinstance(cause, aiohttp.ServerDisconnectedError):
+        return httpx.RemoteProtocolError(message, request=request)
+    if isinstance(cause, aiohttp.ClientOSError):
+        return httpx.ReadError(message, request=request)
+    return error
 
 
 def path(*segments: str) -> str:

@@ -12,7 +12,7 @@ from mmp_servicekit.consumer import EventRouter
 from mmp_servicekit.metrics import ServiceMetrics
 from mmp_servicekit.relay import OutboxRelay
 from mmp_servicekit.repository import A, Mapper, Repository
-from mmp_servicekit.settings import ServiceSettings, development_defaults_in_use
+from mmp_servicekit.settings import ServiceSettings
 from mmp_servicekit.store import Collection, Index, Store, open_store
 from mmp_servicekit.tracing import configure_tracing
 
@@ -58,8 +58,6 @@ class Runtime:
         return self.store.collection(name, indexes)
 
     async def start(self) -> None:
-        for name in development_defaults_in_use(self.settings):
-            log.warning("%s is the public development default: set it anywhere but on a developer's machine", name)
         await self.store.open()
         for hook in self.on_start:
             await hook()

@@ -1,16 +1,25 @@
-"""Configuration shared by every service, read once from `MMP_*` environment variables."""
+"""Configuration shared by every service, read once from `MMP_*` environment variables.
 
-from pydantic import SecretStr
+Secrets have no default: a service missing one refuses to start and names it (`load`), so no deployment ever
+runs on a value anyone could read in this repository.
+"""
+
+from typing import TypeVar
+
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from mmp_servicekit.kafka_security import KafkaSecurity, Mechanism, Protocol
 
+S = TypeVar("S", bound=BaseSettings)
+SECRET_LENGTH = 16
 
-class ServiceSettings(BaseSettings):
+
+class KafkaSettings(BaseSettings):
+    """How to reach Kafka: all that a tool beside the services needs (topics, dead letters)."""
+
     model_config = SettingsConfigDict(env_prefix="MMP_", extra="ignore")
 
-    host: str = "127.0.0.1"
-    """Where the HTTP API listens; 0.0.0.0 in a container."""
     kafka_bootstrap: str = "127.0.0.1:9092"
     kafka_idempotence: bool = True
     """With acks=all, as production runs; the devstack turns it off on tansu, which has no InitProducerId."""
@@ -27,30 +36,33 @@ class ServiceSettings(BaseSettings):
     kafka_sasl_password: SecretStr | None = None
     kafka_ca_file: str | None = None
     """The CA of the brokers' certificates (SSL, SASL_SSL); unset, the system's trust store."""
+
+
+class ServiceSettings(KafkaSettings):
+    host: str = "127.0.0.1"
+    """Where the HTTP API listens; 0.0.0.0 in a container."""
     store_url: str | None = None
     """`sqlite:///path/to/file.db` or `mongodb://...`; unset, the service refuses to start."""
-    admin_token: SecretStr = SecretStr("dev-admin-token")
-    token_secret: SecretStr = SecretStr("dev-token-secret")
-    """Signs customer-admin tokens; every service shares it (MMP_TOKEN_SECRET)."""
+    admin_token: SecretStr = Field(min_length=SECRET_LENGTH)
+    """`MMP_ADMIN_TOKEN`: the SP-admin bearer token."""
+    token_secret: SecretStr = Field(min_length=SECRET_LENGTH)
+    """`MMP_TOKEN_SECRET`: signs customer-admin tokens and set-password links; every service shares it."""
     log_level: str = "INFO"
     otlp_endpoint: str | None = None
     """Where traces are sent (OTLP over HTTP, e.g. http://collector:4318/v1/traces); unset, none are."""
     relay_sweep_seconds: float = 1.0
 
 
-DEV_DEFAULTS = {"admin_token": "dev-admin-token", "token_secret": "dev-token-secret"}
+def load(settings: type[S]) -> S:
+    """The settings from the environment, or a stop that names every variable missing or wrong."""
+    try:
+        return settings()
+    except ValidationError as error:
+        problems = [f"MMP_{'_'.join(map(str, item['loc'])).upper()}: {item['msg']}" for item in error.errors()]
+        raise SystemExit(f"{settings.__name__} cannot start: " + "; ".join(problems)) from None
 
 
-def development_defaults_in_use(settings: ServiceSettings) -> list[str]:
-    """The secrets still at their public development values: fine on a laptop, never in production."""
-    return [
-        f"MMP_{name.upper()}"
-        for name, value in DEV_DEFAULTS.items()
-        if getattr(settings, name).get_secret_value() == value
-    ]
-
-
-def kafka_security(settings: ServiceSettings) -> KafkaSecurity:
+def kafka_security(settings: KafkaSettings) -> KafkaSecurity:
     return KafkaSecurity(
         protocol=settings.kafka_security_protocol,
         sasl_mechanism=settings.kafka_sasl_mechanism,

@@ -3,7 +3,7 @@
 A trace crosses Kafka through the outbox: the event stored with a state change keeps the `traceparent` of the
 span that wrote it (the CloudEvents distributed-tracing extension), the relay publishes it as a header too, and
 the consumer continues the trace from it. Spans are always made, so `traceparent` always travels; they are
-exported over OTLP/HTTP only when `MMP_OTLP_ENDPOINT` is set.
+recorded and exported over OTLP/HTTP only when `MMP_OTLP_ENDPOINT` is set.
 """
 
 from collections.abc import Iterator, Mapping
@@ -13,6 +13,7 @@ from opentelemetry import context, propagate, trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ALWAYS_ON, ParentBased
 from opentelemetry.trace import Span, SpanKind
 
 TRACER = "mmp"
@@ -22,7 +23,9 @@ def configure_tracing(service: str, otlp_endpoint: str | None) -> None:
     """Once per process (a provider cannot be replaced): a service process runs one service."""
     if isinstance(trace.get_tracer_provider(), TracerProvider):
         return
-    provider = TracerProvider(resource=Resource.create({"service.name": service}))
+    # Unexported, spans are not recorded: they still carry valid ids, so traceparent travels at no cost.
+    sampler = ParentBased(ALWAYS_ON) if otlp_endpoint else ALWAYS_OFF
+    provider = TracerProvider(resource=Resource.create({"service.name": service}), sampler=sampler)
     if otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 

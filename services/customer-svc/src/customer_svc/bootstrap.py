@@ -23,8 +23,7 @@ from customer_svc.handlers.lifecycle import LifecycleHandlers
 from customer_svc.handlers.requests import CustomerRequests, Resumption
 from mmp_contracts.tasks import TaskKind
 from mmp_servicekit.gauges import refresh_gauges
-from mmp_servicekit.http import create_app, serve
-from mmp_servicekit.logs import configure_logging
+from mmp_servicekit.http import create_app, run_service
 from mmp_servicekit.repository import Repository
 from mmp_servicekit.runtime import Runtime
 from mmp_servicekit.settings import ServiceSettings
@@ -95,9 +94,7 @@ def build(settings: CustomerSettings | None = None) -> CustomerService:
 
 
 def main() -> None:
-    settings = CustomerSettings()
-    configure_logging(NAME, settings.log_level)
-    serve(build(settings).app, settings.host, settings.customer_port)
+    run_service(NAME, CustomerSettings, lambda settings: build(settings).app, lambda settings: settings.customer_port)
 
 
 if __name__ == "__main__":

@@ -14,8 +14,7 @@ from micollab_svc.handlers.edit import EditHandlers
 from micollab_svc.handlers.provisioning import ProvisioningHandlers
 from micollab_svc.handlers.removal import RemovalHandlers
 from mmp_servicekit.gauges import refresh_gauges
-from mmp_servicekit.http import create_app, serve
-from mmp_servicekit.logs import configure_logging
+from mmp_servicekit.http import create_app, run_service
 from mmp_servicekit.platform_http import PlatformClient, new_http_client
 from mmp_servicekit.repository import Repository
 from mmp_servicekit.runtime import Runtime
@@ -55,9 +54,7 @@ def build(settings: MiCollabSettings | None = None, http: httpx.AsyncClient | No
 
 
 def main() -> None:
-    settings = MiCollabSettings()
-    configure_logging(NAME, settings.log_level)
-    serve(build(settings).app, settings.host, settings.micollab_port)
+    run_service(NAME, MiCollabSettings, lambda settings: build(settings).app, lambda settings: settings.micollab_port)
 
 
 if __name__ == "__main__":

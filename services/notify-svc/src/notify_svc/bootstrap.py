@@ -8,8 +8,7 @@ from fastapi import FastAPI
 from pydantic import Field
 
 from mmp_servicekit.gauges import refresh_gauges
-from mmp_servicekit.http import create_app, serve
-from mmp_servicekit.logs import configure_logging
+from mmp_servicekit.http import create_app, run_service
 from mmp_servicekit.repository import Repository
 from mmp_servicekit.runtime import Runtime
 from mmp_servicekit.settings import ServiceSettings
@@ -75,9 +74,7 @@ def build(settings: NotifySettings | None = None) -> NotifyService:
 
 
 def main() -> None:
-    settings = NotifySettings()
-    configure_logging(NAME, settings.log_level)
-    serve(build(settings).app, settings.host, settings.notify_port)
+    run_service(NAME, NotifySettings, lambda settings: build(settings).app, lambda settings: settings.notify_port)
 
 
 if __name__ == "__main__":

@@ -9,8 +9,7 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from mmp_servicekit.gauges import refresh_gauges
-from mmp_servicekit.http import create_app, serve
-from mmp_servicekit.logs import configure_logging
+from mmp_servicekit.http import create_app, run_service
 from mmp_servicekit.platform_http import PlatformClient, new_http_client
 from mmp_servicekit.runtime import Runtime
 from mmp_servicekit.settings import ServiceSettings
@@ -52,9 +51,9 @@ NAME = "platform-svc"
 
 class PlatformSettings(ServiceSettings):
     platform_port: int = 8002
-    secrets_key: SecretStr | None = None
-    """`MMP_SECRETS_KEY`: the Fernet key (url-safe base64 of 32 bytes) that encrypts platform secrets at
-    rest. Unset: a throwaway key is generated at start-up (with a warning), fit for development only."""
+    secrets_key: SecretStr
+    """`MMP_SECRETS_KEY`: the Fernet key (url-safe base64 of 32 bytes) that encrypts platform secrets at rest;
+    without it the service does not start (a key made up at start would lose them at the next)."""
     pm_check_seconds: float = 30.0
     """How often the stored Platform Manager credentials are checked (R3)."""
     group_refresh_seconds: float = 30.0
@@ -89,7 +88,7 @@ def build(settings: PlatformSettings | None = None, http: httpx.AsyncClient | No
     catalogue = PlatformCatalogue(groups, key_templates)
 
     pm_client = PmClient(platform)
-    box = SecretBox.from_setting(settings.secrets_key)
+    box = SecretBox(settings.secrets_key)
     manager = PlatformManagerHandlers(registrations, pm_client, box, runtime.metrics.registry)
     blueprint_handlers = BlueprintHandlers(blueprints, manager, pm_client)
     key_template_handlers = KeyTemplateHandlers(key_templates)
@@ -128,9 +127,7 @@ def build(settings: PlatformSettings | None = None, http: httpx.AsyncClient | No
 
 
 def main() -> None:
-    settings = PlatformSettings()
-    configure_logging(NAME, settings.log_level)
-    serve(build(settings).app, settings.host, settings.platform_port)
+    run_service(NAME, PlatformSettings, lambda settings: build(settings).app, lambda settings: settings.platform_port)
 
 
 if __name__ == "__main__":

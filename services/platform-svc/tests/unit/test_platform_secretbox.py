@@ -1,5 +1,3 @@
-import logging
-
 import pytest
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
@@ -33,14 +31,3 @@ def test_a_malformed_key_is_refused_without_echoing_it() -> None:
         SecretBox(SecretStr("not-a-key-but-a-secret"))
 
     assert "not-a-key-but-a-secret" not in str(refused.value)
-
-
-def test_without_a_key_one_is_generated_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.WARNING)
-
-    box = SecretBox.from_setting(None)
-
-    assert box.open(box.seal("x")) == "x"
-    assert [record.levelname for record in caplog.records] == ["WARNING"]
-    assert "will not survive a restart" in caplog.records[0].getMessage()
-    assert SecretBox.from_setting(KEY).open(SecretBox(KEY).seal("y")) == "y"

@@ -4,12 +4,8 @@ The stored document holds only the ciphertext; the key (`MMP_SECRETS_KEY`) never
 a log line, an event or an API response. Every platform secret this service keeps goes through here.
 """
 
-import logging
-
 from cryptography.fernet import Fernet, InvalidToken
 from pydantic import SecretStr
-
-log = logging.getLogger(__name__)
 
 
 class SecretUnreadable(Exception):
@@ -23,16 +19,6 @@ class SecretBox:
         except (ValueError, TypeError) as error:
             # The key itself is never echoed: only what is wrong with it.
             raise ValueError("MMP_SECRETS_KEY must be a Fernet key: 32 bytes in url-safe base64") from error
-
-    @classmethod
-    def from_setting(cls, key: SecretStr | None) -> "SecretBox":
-        if key is not None and key.get_secret_value():
-            return cls(key)
-        log.warning(
-            "MMP_SECRETS_KEY is not set: a throwaway key was generated, so the stored platform secrets"
-            " (Platform Manager credentials) will not survive a restart; set it outside development"
-        )
-        return cls(SecretStr(Fernet.generate_key().decode()))
 
     def seal(self, secret: str) -> str:
         return self._fernet.encrypt(secret.encode()).decode()
