@@ -1,6 +1,8 @@
 """The Kafka broker of a service: low-latency fetches, commits only after the handler's write."""
 
 import asyncio
+import contextlib
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -47,7 +49,7 @@ class BrokerPublisher:
 
 def subscribe(
     broker: KafkaBroker, topics: str | Sequence[str], group_id: str, router: EventRouter, settings: ServiceSettings
-) -> None:
+) -> "Pace":
     """One consumer-group member per service, reading all its topics in batches, feeding a router.
 
     One member rather than one per topic: every member joining a group makes the whole group rebalance.
@@ -65,14 +67,69 @@ def subscribe(
         "fetch_max_wait_ms": settings.kafka_fetch_max_wait_ms,
         "batch": True,
         "max_records": settings.kafka_batch_max_records,
-        "batch_timeout_ms": settings.kafka_fetch_max_wait_ms,
+        "batch_timeout_ms": BATCH_WAIT_MS,
         "title": f"{group_id}:{','.join(names)}",
     }
     lanes = Lanes(router, settings.kafka_batch_lanes)
+    subscriber = broker.subscriber(*names, **options)
+    pace = Pace(subscriber, settings.kafka_fetch_max_wait_ms, settings.kafka_fetch_idle_max_wait_ms)
 
-    @broker.subscriber(*names, **options)
+    @subscriber
     async def consume(batch: KafkaMessage) -> None:
+        pace.arrived()
         await lanes.deliver(batch.raw_message)
+
+    return pace
+
+
+class Pace:
+    """How long a fetch may wait at the broker. Kafka answers a waiting fetch as soon as data arrives, so there
+    the wait is fixed. tansu holds a fetch for its whole wait, so a short wait keeps each hop fast and burns CPU
+    when nothing comes: with an idle wait set, the wait doubles while the service is idle, up to it, and drops
+    back to the short one at the first message (which may then wait up to the idle wait, once)."""
+
+    IDLE_AFTER = 1.0
+
+    def __init__(self, subscriber: Any, busy_ms: int, idle_ms: int) -> None:
+        self.subscriber = subscriber
+        self.busy_ms = busy_ms
+        self.idle_ms = idle_ms
+        self.wait_ms = busy_ms
+        self.last = time.monotonic()
+        self._task: asyncio.Task[None] | None = None
+
+    def arrived(self) -> None:
+        self.last = time.monotonic()
+        if self.wait_ms != self.busy_ms:
+            self._set(self.busy_ms)
+
+    async def start(self) -> None:
+        if self.idle_ms > self.busy_ms:
+            self._task = asyncio.create_task(self._slow_down_when_idle(), name="fetch-pace")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _slow_down_when_idle(self) -> None:
+        while True:
+            await asyncio.sleep(self.IDLE_AFTER / 4)
+            if time.monotonic() - self.last > self.IDLE_AFTER and self.wait_ms < self.idle_ms:
+                self._set(min(self.idle_ms, self.wait_ms * 2))
+
+    def _set(self, wait_ms: int) -> None:
+        self.wait_ms = wait_ms
+        consumer = getattr(self.subscriber, "consumer", None)
+        fetcher = getattr(consumer, "_fetcher", None)
+        if fetcher is not None:  # aiokafka reads it for every fetch it sends
+            fetcher._fetch_max_wait_ms = wait_ms
+
+
+BATCH_WAIT_MS = 1_000
+"""How long the consume loop waits for a batch when none is buffered; a batch is handed over as soon as any
+message is there, so this costs no latency, and a long wait keeps the loop from spinning while idle."""
 
 
 class Lanes:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from faststream.kafka import KafkaBroker
 
-from mmp_servicekit.broker import BrokerPublisher, make_broker
+from mmp_servicekit.broker import BrokerPublisher, make_broker, subscribe
 from mmp_servicekit.consumer import EventRouter
 from mmp_servicekit.metrics import ServiceMetrics
 from mmp_servicekit.relay import OutboxRelay
@@ -53,6 +53,12 @@ class Runtime:
         handle = self.store.collection(collection, [*mapper.indexes, Index.on("pending")])
         self.relay.watch(handle)
         return Repository(handle, mapper, self.relay, source=f"mmp/{self.name}")
+
+    def subscribe(self, topics: str | Sequence[str], group_id: str) -> None:
+        """The service's one consumer-group member, feeding its router, paced by the broker's settings."""
+        pace = subscribe(self.broker, topics, group_id, self.router, self.settings)
+        self.on_start.append(pace.start)
+        self.on_stop.append(pace.stop)
 
     def collection(self, name: str, indexes: Sequence[Index] = ()) -> Collection:
         return self.store.collection(name, indexes)

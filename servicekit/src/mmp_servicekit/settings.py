@@ -23,9 +23,12 @@ class KafkaSettings(BaseSettings):
     kafka_bootstrap: str = "127.0.0.1:9092"
     kafka_idempotence: bool = True
     """With acks=all, as production runs; the devstack turns it off on tansu, which has no InitProducerId."""
-    kafka_fetch_max_wait_ms: int = 500
-    """Kafka answers a waiting fetch as soon as data arrives, so this only bounds an idle poll. tansu does not
-    answer early: the devstack sets 5 ms there."""
+    kafka_fetch_max_wait_ms: int = 5_000
+    """Kafka answers a waiting fetch as soon as data arrives, so this only bounds an idle poll: long, it keeps an
+    idle service and broker cheap. tansu does not answer early: the devstack sets 5 ms there."""
+    kafka_fetch_idle_max_wait_ms: int = 0
+    """For a broker that does not answer a waiting fetch early (tansu): the wait grows to this while idle; 0
+    keeps the wait fixed, as Kafka needs."""
     kafka_batch_max_records: int = 500
     """At most this many messages a batch, committed once after all are handled."""
     kafka_batch_lanes: int = 64
@@ -50,7 +53,8 @@ class ServiceSettings(KafkaSettings):
     log_level: str = "INFO"
     otlp_endpoint: str | None = None
     """Where traces are sent (OTLP over HTTP, e.g. http://collector:4318/v1/traces); unset, none are."""
-    relay_sweep_seconds: float = 1.0
+    relay_sweep_seconds: float = 5.0
+    """How often the relay looks for events a crash left unpublished (it is woken at once for every write)."""
 
 
 def load(settings: type[S]) -> S:

@@ -14,7 +14,7 @@ from mmp_devstack.config import SaslSsl, StackConfig
 from mmp_devstack.infra import build, kafka_tls
 
 POM = Path(__file__).with_name("kafka-pom.xml")
-HEAP = ["-Xms256m", "-Xmx512m"]
+HEAP = ["-Xms256m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:-UsePerfData"]
 CLIENT_SETTINGS = {"MMP_KAFKA_IDEMPOTENCE": "true"}
 """The services' production settings (idempotent producer, long-polling fetch) work on Kafka as they are."""
 SASL_SSL = "SASL_SSL"
@@ -78,6 +78,9 @@ def server_properties(config: StackConfig, log_dir: Path) -> str:
         "transaction.state.log.min.isr": "1",
         # A group forms as soon as its member joins, instead of waiting 3 s for others.
         "group.initial.rebalance.delay.ms": "0",
+        "broker.heartbeat.interval.ms": "10000",
+        "controller.quorum.fetch.timeout.ms": "20000",
+        "broker.session.timeout.ms": "30000",
     }
     if config.kafka_sasl_ssl is not None:
         settings |= _sasl_ssl_listener(config, config.kafka_sasl_ssl)

@@ -7,6 +7,7 @@ from mmp_devstack.config import StackConfig
 CLIENT_SETTINGS = {
     "MMP_KAFKA_IDEMPOTENCE": "false",  # tansu answers InitProducerId with an error
     "MMP_KAFKA_FETCH_MAX_WAIT_MS": "5",  # tansu holds a waiting fetch to its end even when data arrives
+    "MMP_KAFKA_FETCH_IDLE_MAX_WAIT_MS": "1280",  # so an idle service slows its fetches down to this
 }
 
 

@@ -6,7 +6,6 @@ from customer_svc.handlers.did_ranges import DidRangeHandlers
 from customer_svc.handlers.edit import EditHandlers
 from customer_svc.handlers.lifecycle import LifecycleHandlers
 from mmp_contracts import commands, events, topics
-from mmp_servicekit.broker import subscribe
 from mmp_servicekit.runtime import Runtime
 
 GROUP = "customer-svc"
@@ -56,4 +55,4 @@ def register(
     router.on(events.PlatformGroupDeleted, catalogue.platform_group_deleted)
 
     inbound = (topics.CUSTOMER_COMMANDS, topics.PLATFORM_EVENTS, topics.MICOLLAB_EVENTS, topics.NOTIFY_EVENTS)
-    subscribe(runtime.broker, inbound, GROUP, router, runtime.settings)
+    runtime.subscribe(inbound, GROUP)

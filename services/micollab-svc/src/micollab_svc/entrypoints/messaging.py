@@ -4,7 +4,6 @@ from micollab_svc.handlers.edit import EditHandlers
 from micollab_svc.handlers.provisioning import ProvisioningHandlers
 from micollab_svc.handlers.removal import RemovalHandlers
 from mmp_contracts import events, topics
-from mmp_servicekit.broker import subscribe
 from mmp_servicekit.runtime import Runtime
 
 GROUP = "micollab-svc"
@@ -18,4 +17,4 @@ def register(
     router.on(events.PlatformUpdated, edit.platform_updated)
     router.on(events.RollbackRetryRequested, removal.release_requested)
     router.on(events.CustomerDeletionRequested, removal.release_requested)
-    subscribe(runtime.broker, (topics.PLATFORM_EVENTS, topics.CUSTOMER_EVENTS), GROUP, router, runtime.settings)
+    runtime.subscribe((topics.PLATFORM_EVENTS, topics.CUSTOMER_EVENTS), GROUP)

@@ -1,7 +1,6 @@
 """Which messages notify-svc consumes and the handler each one calls."""
 
 from mmp_contracts import events, topics
-from mmp_servicekit.broker import subscribe
 from mmp_servicekit.runtime import Runtime
 from notify_svc.handlers.billing_change import BillingChangeHandlers
 from notify_svc.handlers.welcome import WelcomeHandlers
@@ -12,4 +11,4 @@ GROUP = "notify-svc"
 def register(runtime: Runtime, welcome: WelcomeHandlers, billing_change: BillingChangeHandlers) -> None:
     runtime.router.on(events.CustomerActivated, welcome.customer_activated)
     runtime.router.on(events.CustomerUpdated, billing_change.customer_updated)
-    subscribe(runtime.broker, topics.CUSTOMER_EVENTS, GROUP, runtime.router, runtime.settings)
+    runtime.subscribe(topics.CUSTOMER_EVENTS, GROUP)

@@ -1,7 +1,6 @@
 """Which messages provisioning consumes, and the handler each one calls."""
 
 from mmp_contracts import events, topics
-from mmp_servicekit.broker import subscribe
 from mmp_servicekit.runtime import Runtime
 from platform_svc.provisioning.handlers.create import CreateHandlers
 from platform_svc.provisioning.handlers.did_ranges import DidRangeHandlers
@@ -23,4 +22,4 @@ def register(
     router.on(events.MiCollabUpdateFailed, edit.micollab_update_failed)
     router.on(events.DidRangeAdditionRequested, dids.did_range_addition_requested)
     router.on(events.DidRangeRemovalRequested, dids.did_range_removal_requested)
-    subscribe(runtime.broker, (topics.CUSTOMER_EVENTS, topics.MICOLLAB_EVENTS), GROUP, router, runtime.settings)
+    runtime.subscribe((topics.CUSTOMER_EVENTS, topics.MICOLLAB_EVENTS), GROUP)
