@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from mmp_devstack import bench_dids, benchmark, demo, dlq, with_ferretdb
-from mmp_devstack.benchmark import report
+from mmp_devstack.benchmark import bulk, report
 from mmp_devstack.client import MmpClient
 from mmp_devstack.config import BROKERS, STORES, StackConfig
 from mmp_devstack.infra import ferretdb, kafka
@@ -100,6 +100,10 @@ async def with_stack(config: StackConfig, attach: bool, scenario: str, args: arg
             await scope.enter_async_context(running(config))
         if scenario == "bench":
             return await run_bench(config, args)
+        if scenario == "bulk":
+            outcome = await bulk.run(config, args.customers)
+            print(bulk.report(outcome))
+            return 0 if outcome.clean else 1
         client = MmpClient(config)
         try:
             return 0 if await demo.run(client) else 1
@@ -138,10 +142,12 @@ def main() -> None:
     up_command = commands.add_parser("up", help="run everything in the foreground; Ctrl-C stops it")
     up_command.add_argument("--demo", action="store_true", help="run the demo once the sandbox is ready")
     add_part_options(up_command)
-    for name in ("demo", "bench"):
+    for name in ("demo", "bench", "bulk"):
         sub = commands.add_parser(name, help=f"run the {name} on a fresh stack, or on a running one with --attach")
         sub.add_argument("--attach", action="store_true", help="use the stack `mmp up` runs (needs MMP_ADMIN_TOKEN)")
         add_part_options(sub)
+        if name == "bulk":
+            sub.add_argument("--customers", type=int, default=10_000, help="published at once")
         if name == "bench":
             sub.add_argument("--customers", type=int, default=200, help="per throughput run")
             sub.add_argument("--concurrency", type=int, default=16, help="customers in flight in a throughput run")
