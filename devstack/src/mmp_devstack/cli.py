@@ -112,6 +112,15 @@ async def with_stack(config: StackConfig, attach: bool, scenario: str, args: arg
 
 
 async def run_bench(config: StackConfig, args: argparse.Namespace) -> int:
+    if args.held:
+        levels = [int(level) for level in args.held.split(",")]
+        results = await benchmark.measure_held(config, levels, args.customers, args.concurrency, args.runs)
+        table = report.held_table(results)
+        print(table)
+        if args.docs:
+            args.docs.mkdir(parents=True, exist_ok=True)
+            (args.docs / f"bench-held-{config.broker}-{config.store}.md").write_text(table)
+        return 0 if all(figures.failed() == 0 for _, figures in results) else 1
     rates = [float(rate) for rate in args.rates.split(",") if rate]
     label = f"{config.broker} + {config.store}"
     figures = await benchmark.measure(
@@ -158,6 +167,9 @@ def main() -> None:
             )
             sub.add_argument("--sweep-seconds", type=float, default=20.0, help="how long each rate is offered")
             sub.add_argument("--docs", type=Path, help="write the table (bench.md) and the sweep plot here")
+            sub.add_argument(
+                "--held", default="", help="customers held, e.g. 0,10000,100000: throughput and RSS at each level"
+            )
     add_part_options(
         commands.add_parser("prepare", help="resolve Kafka and build FerretDB now instead of at first use")
     )

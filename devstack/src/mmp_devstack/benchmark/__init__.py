@@ -26,6 +26,7 @@ async def measure(
 ) -> Figures:
     throughputs, latencies, sweeps = [], [], []
     async with Bench(config) as bench:
+        await bench.throughput(customers, concurrency)  # warm-up: the broker's JIT, the services' caches
         for _ in range(runs):
             throughputs.append(await bench.throughput(customers, concurrency))
             if latency_samples:
@@ -33,3 +34,22 @@ async def measure(
             if rates:
                 sweeps.append(await bench.sweep(rates, sweep_seconds))
     return Figures(label, throughputs, latencies, sweeps)
+
+
+async def measure_held(
+    config: StackConfig, levels: Sequence[int], customers: int, concurrency: int, runs: int
+) -> list[tuple[int, Figures]]:
+    """The same throughput runs with more and more customers held (copied into the stores between levels)."""
+    from mmp_devstack.benchmark.held import hold
+
+    results: list[tuple[int, Figures]] = []
+    async with Bench(config) as bench:
+        await bench.throughput(customers, concurrency)  # warm-up: the broker's JIT, the services' caches
+        held = 0
+        for level in levels:
+            if level > held:
+                await hold(config, level - held)
+                held = level
+            throughputs = [await bench.throughput(customers, concurrency) for _ in range(runs)]
+            results.append((held, Figures(f"{held:,} held", throughputs, [], [])))
+    return results

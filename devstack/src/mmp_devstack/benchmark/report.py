@@ -145,3 +145,23 @@ def plot(all_figures: Sequence[Figures], path: Path) -> None:
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f}" if seconds >= 0.1 else f"{seconds * 1000:.1f}"
+
+
+def held_table(results: Sequence[tuple[int, Figures]]) -> str:
+    """Throughput, latency and memory with more and more customers held: flat, or not."""
+    base = results[0][1].rate()
+    services = [name for name in SERVICES if name in results[0][1].rss()]
+    rows = [
+        "| customers held | throughput /s | vs none | p50 command to ACTIVE ms | "
+        + " | ".join(f"{name} RSS MiB" for name in services)
+        + " |",
+        "|---" * (4 + len(services)) + "|",
+    ]
+    for held, figures in results:
+        rss = figures.rss()
+        rows.append(
+            f"| {held:,} | {figures.rate():.1f} | {figures.rate() / base:.2f} | {ms(figures.step('create', 50))} | "
+            + " | ".join(f"{rss[name]:.0f}" for name in services)
+            + " |"
+        )
+    return "\n".join(rows) + "\n"
