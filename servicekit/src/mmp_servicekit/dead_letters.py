@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 from mmp_contracts.topics import dead_letter
 from mmp_servicekit.metrics import ServiceMetrics
@@ -77,15 +78,12 @@ class DeadLetter:
 
 async def read(consumer_config: dict[str, object], topic: str) -> list[DeadLetter]:
     """Every letter parked from `topic`, oldest first, each saying whether it was replayed."""
+    partitions = await _partitions(consumer_config, dead_letter(topic))
+    if not partitions:
+        return []
     consumer = AIOKafkaConsumer(**consumer_config, enable_auto_commit=False)
     await consumer.start()
     try:
-        parked = dead_letter(topic)
-        if parked not in await consumer.topics():  # asks the broker: a new consumer knows no topic on Kafka
-            return []
-        partitions = [TopicPartition(parked, p) for p in sorted(consumer.partitions_for_topic(parked) or ())]
-        if not partitions:
-            return []
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
@@ -120,6 +118,20 @@ async def read(consumer_config: dict[str, object], topic: str) -> list[DeadLette
             )
         )
     return letters
+
+
+async def _partitions(client_config: dict[str, object], topic: str) -> list[TopicPartition]:
+    """Asked of the broker: a new consumer's metadata holds no topic on Apache Kafka until it subscribes, and
+    `consumer.topics()` names the topics without their partitions."""
+    admin = AIOKafkaAdminClient(**client_config)
+    await admin.start()
+    try:
+        described = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    return sorted(
+        TopicPartition(topic, p["partition"]) for t in described if t["error_code"] == 0 for p in t["partitions"]
+    )
 
 
 async def replay(publisher: Publisher, letters: Sequence[DeadLetter]) -> list[DeadLetter]:
