@@ -1,11 +1,14 @@
 """Adding and removing DID ranges (R12) through customer-svc, platform-svc played by events."""
 
+import time
 from typing import Any
 
 import pytest
 
+from customer_svc.adapters.did_index import DidIndex
 from mmp_contracts import events as ev
 from mmp_contracts import examples, topics
+from mmp_contracts.customer_spec import DidRange
 from mmp_servicekit.testing import envelope
 
 pytestmark = pytest.mark.component
@@ -105,3 +108,38 @@ async def test_r12_a_refused_add_overlapping_the_customers_own_range_frees_none_
         f"/api/v1/customers/{other}/did-ranges", json={"start": "6135924015", "end": "6135924016"}
     )
     assert taken.status_code == 409, "the first customer still holds 6135924010-19"
+
+
+async def test_r12_numbers_claimed_by_a_create_that_failed_before_its_record_are_free_afterwards(
+    service: Any,
+) -> None:
+    index = service.handlers.dids.index
+    an_hour_ago = DidIndex(index.blocks, index.holders, clock=lambda: time.time() - 3600)
+    numbers = DidRange(start="6135924000", end="6135924019")
+    assert await an_hour_ago.claim("pg-ottawa-1", "crashed-before-writing-its-customer", numbers) is None
+
+    body = examples.create_customer()["data"]
+    body["did_ranges"] = [numbers.model_dump()]
+    retried = await service.http.post("/api/v1/customers", json=body)
+    assert retried.status_code == 202, retried.text
+
+    other = await active_customer(service, webid="other-dental", first="6135925000")
+    taken = await service.http.post(
+        f"/api/v1/customers/{other}/did-ranges", json={"start": "6135924005", "end": "6135924005"}
+    )
+    assert taken.status_code == 409, "the numbers are the retried customer's now"
+
+
+async def test_r12_a_late_report_about_other_numbers_work_gives_away_none_still_being_added(service: Any) -> None:
+    customer_id = await active_customer(service)
+    adding = {"start": "6135925000", "end": "6135925009"}
+    await service.http.post(f"/api/v1/customers/{customer_id}/did-ranges", json=adding)
+    await service.events.wait_for(ev.DidRangeAdditionRequested)
+    late = ev.DidRangeProvisioningFailed(
+        customer_id=customer_id, task_id="an-earlier-task", did_range=DidRange(**adding), reason="MiVB 409"
+    )
+    await publish(service, late, topics.PLATFORM_EVENTS)
+
+    other = await active_customer(service, webid="other-dental", first="6135926000")
+    taken = await service.http.post(f"/api/v1/customers/{other}/did-ranges", json=adding)
+    assert taken.status_code == 409, "the numbers are still being added for the first customer"

@@ -6,7 +6,7 @@ import pytest
 from customer_svc.domain.record import Status
 from mmp_contracts import CloudEvent, examples, topics
 from mmp_contracts import events as ev
-from mmp_servicekit.testing import envelope
+from mmp_servicekit.testing import envelope, wait_until
 
 pytestmark = pytest.mark.component
 
@@ -163,3 +163,25 @@ async def test_a_deleted_group_takes_no_more_customers(service: Any) -> None:
     response = await service.http.post("/api/v1/customers", json=canonical()["data"])
     assert response.status_code == 422
     assert response.json()["detail"][0]["rule"] == "R1"
+
+
+async def test_a_command_is_its_source_and_id_two_bsss_reusing_an_id_make_two_customers(service: Any) -> None:
+    for source, webid, first in (
+        ("bss-east", "east-dental", "6135930000"),
+        ("bss-west", "west-dental", "6135940000"),
+        ("bss-west", "west-dental", "6135940000"),
+    ):
+        command = canonical()
+        command["id"], command["source"] = "order-1", source
+        command["data"]["details"]["webid"] = webid
+        command["data"]["did_ranges"] = [{"start": first, "end": str(int(first) + 9)}]
+        await service.runtime.broker.publish(json.dumps(command).encode(), topics.CUSTOMER_COMMANDS, key=webid.encode())
+
+    await wait_until(lambda: len(service.events.of(ev.CustomerRequested)) == 2, what="two customers requested")
+    await service.runtime.relay.flush()
+    assert len(service.events.of(ev.CustomerRequested)) == 2, "the same source and id is one command"
+    customers = (await service.http.get("/api/v1/customers")).json()["items"]
+    assert sorted((c["webid"], c["status"]) for c in customers) == [
+        ("east-dental", "PROVISIONING"),
+        ("west-dental", "PROVISIONING"),
+    ]

@@ -47,7 +47,9 @@ def busy_customer() -> Customer:
     customer.request_did_change(
         "t-did", TaskKind.ADD_DID_RANGE, DidRange(start="6135926000", end="6135926009"), [], NOW
     )
-    customer.update_step_failed("MiCollab down", [Violation(field="f", rule="R16", message="m")], NOW, undone=False)
+    customer.update_step_failed(
+        "t-edit", "MiCollab down", [Violation(field="f", rule="R16", message="m")], NOW, undone=False
+    )
     customer.welcome_mail_reported("sent", NOW)
     return customer
 

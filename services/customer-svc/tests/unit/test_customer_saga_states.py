@@ -161,8 +161,8 @@ def test_r20_the_platform_undo_read_before_the_micollab_failure_still_ends_the_s
 def test_r22_a_revert_read_before_the_micollab_failure_ends_the_edit_with_its_reason() -> None:
     customer = active()
     customer.request_update("t-edit", CustomerChanges(hotdesk_devices=["6920"]), CATALOGUE, {"pg-ottawa-1"}, NOW)
-    assert customer.update_reverted([], NOW) == []
-    emitted = customer.update_step_failed("MiCollab refused", [], NOW, undone=False)
+    assert customer.update_reverted("t-edit", [], NOW) == []
+    emitted = customer.update_step_failed("t-edit", "MiCollab refused", [], NOW, undone=False)
     assert [type(e) for e in emitted] == [ev.CustomerUpdateFailed, ev.TaskFailed]
     failed = emitted[0]
     assert isinstance(failed, ev.CustomerUpdateFailed)

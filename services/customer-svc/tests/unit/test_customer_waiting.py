@@ -92,3 +92,20 @@ def test_a_refused_request_fails_its_task_with_the_rules_it_breaks() -> None:
     assert [(v.field, v.rule) for v in task.violations] == [("did_range", "R12")]
     with pytest.raises(Refused, match="overlaps a range the customer holds"):
         customer.request_did_change("t-again", TaskKind.ADD_DID_RANGE, held, [], NOW)
+
+
+def test_r25_a_resumption_read_before_the_request_ran_never_makes_it_wait_for_itself() -> None:
+    customer = requested()
+    numbers = DidRange(start="6135925000", end="6135925009")
+
+    def add() -> Events:
+        return customer.request_did_change("t-add", TaskKind.ADD_DID_RANGE, numbers, [], NOW)
+
+    customer.take("t-add", TaskKind.ADD_DID_RANGE, NOW, never, did_range=numbers)
+    customer.micollab_provisioned([], "https://portal", NOW)
+    assert [type(e) for e in customer.take("t-add", TaskKind.ADD_DID_RANGE, NOW, add, did_range=numbers) or ()] == [
+        ev.DidRangeAdditionRequested
+    ]
+
+    assert customer.take("t-add", TaskKind.ADD_DID_RANGE, NOW, never, did_range=numbers) is None
+    assert [t.task_id for t in customer.tasks.pending()] == ["t-add"], "under way, waiting for nothing"

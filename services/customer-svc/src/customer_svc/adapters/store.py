@@ -1,20 +1,26 @@
 """customer-svc's documents: the only module that knows their shape. Datetimes are stored as ISO strings.
 
-- `customers`: one document per customer (the aggregate), through the repository and its outbox.
+- `customers`: one document per customer (the aggregate), through the repository and its outbox; bounded: a
+  customer keeps its open tasks and the last closed ones, and its last steps (`Retention`).
+- `refused_requests`: one document per request about a customer that does not exist, keyed by its task id,
+  through a repository of its own (its TaskFailed goes out through its outbox).
 - `bundles`: the SP's catalogue; `platform_groups`: customer-svc's own copy of the groups platform-svc
-  announced (R1), never platform-svc's database. Both plain collections.
+  announced (R1), never platform-svc's database; `deadline_scan`: how far the deadline job has looked. Plain
+  collections.
 """
 
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
 from customer_svc.domain.catalogue import Bundle
 from customer_svc.domain.customer import Customer
+from customer_svc.domain.deadlines import Deadlines
 from customer_svc.domain.did_operations import DidOperation, DidOperations
 from customer_svc.domain.edit import PendingUpdate
 from customer_svc.domain.record import CustomerRecord, Status
+from customer_svc.domain.refused_request import RefusedRequest
 from customer_svc.domain.sold import SoldBundles
 from customer_svc.domain.tasks import Task, TaskList, TaskStatus
 from customer_svc.domain.timeline import Step, Timeline
@@ -29,6 +35,23 @@ from mmp_servicekit.store import Collection, Document, Index, Scalar
 WEBID_HOLDER = "live_webid"
 """R6 under concurrency: unique, holding the WebID while the customer holds it and `released:<customer id>`
 otherwise (a unique index holds a value in every document), so of two concurrent creates only one wins."""
+DEADLINE_MINUTE = "deadline_minute"
+"""The minute (since the epoch) in which the customer's earliest deadline falls; null while nothing waits. The
+deadline job finds the customers due by one equality lookup a minute, reading only those."""
+
+
+def deadline_minute(at: datetime) -> int:
+    return int(at.timestamp() // 60)
+
+
+@dataclass(frozen=True)
+class Retention:
+    """What a customer document keeps (`MMP_CLOSED_TASKS_KEPT`, `MMP_STEPS_KEPT`): every open task, its create,
+    the tasks requests wait on, the `closed_tasks` that closed last, and the last `steps` of its timeline. A task
+    dropped is gone: `GET /api/v1/tasks/{id}` answers 404 for it."""
+
+    closed_tasks: int = 50
+    steps: int = 200
 
 
 class CustomerMapper:
@@ -38,25 +61,37 @@ class CustomerMapper:
         Index.on("task_ids", multi=True),
         Index.on("status", "created_at"),
         Index.on("created_at"),
+        Index.on(DEADLINE_MINUTE),
     )
+
+    def __init__(self, deadlines: Deadlines | None = None, retention: Retention | None = None) -> None:
+        self.deadlines = deadlines or Deadlines()
+        self.retention = retention or Retention()
 
     def to_document(self, customer: Customer) -> Document:
         record = customer.record
+        tasks = customer.kept_tasks(self.retention.closed_tasks)
+        due = customer.next_due(self.deadlines)
         return {
             "_id": customer.customer_id,
             "webid": customer.webid,
             WEBID_HOLDER: customer.webid if record.status.holds_webid else f"released:{customer.customer_id}",
             "status": record.status.value,
+            "status_since": record.since.isoformat(),
+            DEADLINE_MINUTE: None if due is None else deadline_minute(due),
             "created_at": customer.created_at.isoformat(),
-            "task_ids": [task.task_id for task in customer.tasks],
+            "task_ids": [task.task_id for task in tasks],
             "spec": record.spec.model_dump(mode="json"),
             "reason": record.reason,
             "violations": _violations(record.violations),
             "demo": record.demo,
             "welcome_mail": record.welcome_mail,
             "sold_bundles": _sold(customer.sold),
-            "tasks": [_task(task) for task in customer.tasks],
-            "steps": [{"at": s.at.isoformat(), "step": s.step, "outcome": s.outcome} for s in customer.timeline.steps],
+            "tasks": [_task(task) for task in tasks],
+            "steps": [
+                {"at": s.at.isoformat(), "step": s.step, "outcome": s.outcome}
+                for s in customer.timeline.recent(self.retention.steps)
+            ],
             "waiting": [_queued(q) for q in customer.waiting.queued],
             "undo": {
                 "awaiting": list(customer.undo.awaiting),
@@ -68,7 +103,13 @@ class CustomerMapper:
             },
             "edit": None if customer.edit is None else _edit(customer.edit),
             "did_operations": [
-                {"task_id": op.task_id, "kind": op.kind.value, "did_range": op.did_range.model_dump()}
+                {
+                    "task_id": op.task_id,
+                    "kind": op.kind.value,
+                    "did_range": op.did_range.model_dump(),
+                    "since": op.since.isoformat(),
+                    "undoing": op.undoing,
+                }
                 for op in customer.dids.operations
             ],
         }
@@ -82,6 +123,7 @@ class CustomerMapper:
             record=CustomerRecord(
                 spec=CustomerSpec.model_validate(doc["spec"]),
                 status=Status(doc["status"]),
+                since=datetime.fromisoformat(doc["status_since"]),
                 reason=doc["reason"],
                 violations=_violations_from(doc["violations"]),
                 demo=doc["demo"],
@@ -102,7 +144,13 @@ class CustomerMapper:
             edit=None if doc["edit"] is None else _edit_from(doc["edit"]),
             dids=DidOperations(
                 [
-                    DidOperation(op["task_id"], TaskKind(op["kind"]), DidRange.model_validate(op["did_range"]))
+                    DidOperation(
+                        op["task_id"],
+                        TaskKind(op["kind"]),
+                        DidRange.model_validate(op["did_range"]),
+                        datetime.fromisoformat(op["since"]),
+                        op["undoing"],
+                    )
                     for op in doc["did_operations"]
                 ]
             ),
@@ -123,6 +171,11 @@ class CustomerQueries:
     async def by_task(self, task_id: str) -> Customer | None:
         found = await self.customers.find(task_ids=task_id)
         return found[0] if found else None
+
+    async def claims(self, customer_id: str, group: str, did_range: DidRange) -> bool:
+        """Whether this customer holds (or is acquiring) any of these numbers of the group (R12)."""
+        customer = await self.customers.get(customer_id)
+        return customer is not None and customer.claims(group, did_range)
 
     async def listing(
         self,
@@ -145,6 +198,42 @@ class CustomerQueries:
             where, order_by="created_at", descending=True, offset=offset, limit=limit
         )
         return [self.customers.mapper.from_document(doc) for doc in docs]
+
+
+class DueCustomers:
+    """The customers whose earliest deadline falls in a given minute, and the minute the deadline job has looked
+    at up to (one document in `deadline_scan`, so that a restart goes on from there)."""
+
+    SCAN = "scan"
+
+    def __init__(self, customers: Repository[Customer], scans: Collection) -> None:
+        self.customers = customers
+        self.scans = scans
+
+    async def due_in(self, minute: int) -> list[Customer]:
+        return await self.customers.find(**{DEADLINE_MINUTE: minute})
+
+    async def scanned_through(self) -> int | None:
+        doc = await self.scans.get(self.SCAN)
+        return None if doc is None else int(doc["minute"])
+
+    async def scanned(self, minute: int) -> None:
+        await self.scans.put({"_id": self.SCAN, "minute": minute})
+
+
+class RefusedRequestMapper:
+    indexes: Sequence[Index] = ()
+
+    def to_document(self, request: RefusedRequest) -> Document:
+        return {
+            "_id": request.task.task_id,
+            "customer_id": request.customer_id,
+            "webid": request.webid,
+            "task": _task(request.task),
+        }
+
+    def from_document(self, doc: Document) -> RefusedRequest:
+        return RefusedRequest(doc["customer_id"], doc["webid"], _task_from(doc["task"]))
 
 
 class Catalogue:
@@ -236,6 +325,7 @@ def _edit(edit: PendingUpdate) -> Document:
         "failure": edit.failure,
         "violations": _violations(edit.violations),
         "reverted": None if edit.reverted is None else list(edit.reverted),
+        "put_back": edit.put_back,
     }
 
 
@@ -248,6 +338,7 @@ def _edit_from(doc: Document) -> PendingUpdate:
         failure=doc["failure"],
         violations=_violations_from(doc["violations"]),
         reverted=doc["reverted"],
+        put_back=doc["put_back"],
     )
 
 

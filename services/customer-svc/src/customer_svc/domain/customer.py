@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from customer_svc.domain.catalogue import Bundle
+from customer_svc.domain.deadlines import SP_FAILED, Deadlines, Wait, Waiting, given_up
 from customer_svc.domain.did_operations import DidOperations
 from customer_svc.domain.did_ranges import ordered, uncovered
 from customer_svc.domain.edit import PendingUpdate, apply_changes, describe, failure_after_revert
@@ -18,7 +19,7 @@ from customer_svc.domain.record import CustomerRecord, Status
 from customer_svc.domain.refusal import Refused
 from customer_svc.domain.rules import check_did_range, validate_new_customer
 from customer_svc.domain.sold import SoldBundles, usage
-from customer_svc.domain.tasks import Task, TaskList
+from customer_svc.domain.tasks import Task, TaskList, TaskStatus
 from customer_svc.domain.timeline import Timeline
 from customer_svc.domain.undo import MICOLLAB, PLATFORM, PLATFORMS, ROLLBACK_ADVICE, Undo
 from customer_svc.domain.waiting import WAITABLE, QueuedRequest, WaitingRequests, blocker
@@ -55,7 +56,7 @@ class Customer:
             customer_id,
             spec.details.webid,
             now,
-            CustomerRecord(spec, Status.PROVISIONING),
+            CustomerRecord(spec, Status.PROVISIONING, now),
             sold=SoldBundles.of(spec, catalogue),
         )
         customer.tasks.start(task_id, TaskKind.CREATE, now)
@@ -68,7 +69,7 @@ class Customer:
     ) -> tuple["Customer", Events]:
         """A create that breaks rules: stored REJECTED with every violation, so the caller can fix each field."""
         refusal = Refused.breaking(violations)
-        record = CustomerRecord(spec, Status.REJECTED, refusal.reason, list(violations))
+        record = CustomerRecord(spec, Status.REJECTED, now, refusal.reason, list(violations))
         customer = cls(customer_id, spec.details.webid, now, record)
         task = customer.tasks.start(task_id, TaskKind.CREATE, now)
         failed = customer.tasks.close(customer_id, task, now, refusal.reason)
@@ -87,7 +88,7 @@ class Customer:
     def micollab_provisioned(self, bundles: Sequence[str], portal_url: str, now: datetime) -> Events | None:
         if self.record.status is not Status.PROVISIONING:
             return None
-        self.record.status = Status.ACTIVE
+        self.record.enter(Status.ACTIVE, now)
         self.timeline.add(now, "MiCollab tenant and bundles created", ", ".join(bundles) or "no bundles")
         self.timeline.add(now, "customer active", "ACTIVE")
         task, spec = self.tasks.first(TaskKind.CREATE), self.record.spec
@@ -118,7 +119,7 @@ class Customer:
         """The MiVB and MBG parts are undone next; the customer fails once platform-svc says so (R20)."""
         if self.record.status is not Status.PROVISIONING:
             return None
-        self.record.status = Status.ROLLING_BACK
+        self.record.enter(Status.ROLLING_BACK, now)
         self.record.reason = failure.reason
         self.record.violations = list(failure.violations)
         self.undo.found(MICOLLAB, failure.residue)
@@ -145,7 +146,7 @@ class Customer:
     def retry_rollback(self, task_id: str, now: datetime) -> Events:
         """R21: the SP asks again to clean what a failed rollback left."""
         self.record.ensure_rollback_retriable()
-        self.record.status = Status.ROLLING_BACK
+        self.record.enter(Status.ROLLING_BACK, now)
         self.undo.wait_for(PLATFORM, MICOLLAB)
         self.tasks.start(task_id, TaskKind.RETRY_ROLLBACK, now)
         self.timeline.add(now, "rollback retried", "ROLLING_BACK")
@@ -162,13 +163,13 @@ class Customer:
         self.record.reason = reason
         task_id, left = self.tasks.first(TaskKind.CREATE).task_id, self.undo.left()
         if left:
-            self.record.status = Status.ROLLBACK_FAILED
+            self.record.enter(Status.ROLLBACK_FAILED, now)
             self.timeline.add(now, "rollback failed", f"left behind: {', '.join(left)}; {ROLLBACK_ADVICE}")
             failed = ev.CustomerRollbackFailed(
                 customer_id=self.customer_id, task_id=task_id, webid=self.webid, reason=reason, residue=left
             )
             return [failed, *self._close_rollback_tasks(reason, now, cleaned=False)]
-        self.record.status = Status.FAILED
+        self.record.enter(Status.FAILED, now)
         self.timeline.add(now, "customer failed, nothing left on any platform", reason)
         failed_ = ev.CustomerFailed(customer_id=self.customer_id, task_id=task_id, webid=self.webid, reason=reason)
         return [failed_, *self._close_rollback_tasks(reason, now, cleaned=True)]
@@ -203,7 +204,7 @@ class Customer:
         self.edit = edit = PendingUpdate.of(task_id, before, after, SoldBundles.of(after, terms))
         self.tasks.start(task_id, TaskKind.UPDATE, now)
         if edit.billing_changes and before.platform.confirm_billing_changes:
-            self.record.status = Status.AWAITING_CONFIRMATION
+            self.record.enter(Status.AWAITING_CONFIRMATION, now)
             self.timeline.add(now, "edit waits for the customer's confirmation", describe(edit.billing_changes))
             waiting = ev.BillingChangeAwaitingConfirmation(
                 customer_id=self.customer_id, task_id=task_id, webid=self.webid, billing_changes=edit.billing_changes
@@ -230,13 +231,16 @@ class Customer:
             return [*answered, *self._start_update(edit, now)]
         return [*answered, *self._end_update(edit, "the customer rejected the billing change", now)]
 
-    def update_applied(self, now: datetime) -> Events | None:
-        edit = self.edit
-        if self.record.status is not Status.UPDATING or edit is None:
+    def update_applied(self, task_id: str, now: datetime) -> Events | None:
+        edit = self._edit_reported_by(task_id)
+        if edit is None:
             return None
+        if edit.put_back is not None:
+            return self._end_update(edit, f"{edit.put_back}; the customer is as it was on every platform", now)
         # DID ranges change by their own tasks meanwhile (R25): the edit never touches them
         after = edit.after.model_copy(update={"did_ranges": self.record.spec.did_ranges})
-        self.record.spec, self.record.status, self.edit = after, Status.ACTIVE, None
+        self.record.spec, self.edit = after, None
+        self.record.enter(Status.ACTIVE, now)
         self.sold = self.sold.after_edit(edit.sold, after)
         self.timeline.add(now, "edit applied on every platform", "ACTIVE")
         task = self.tasks.running(edit.task_id)
@@ -251,13 +255,15 @@ class Customer:
         return [updated, *self.tasks.close(self.customer_id, task, now)]
 
     def update_step_failed(
-        self, reason: str, violations: Sequence[Violation], now: datetime, undone: bool
+        self, task_id: str, reason: str, violations: Sequence[Violation], now: datetime, undone: bool
     ) -> Events | None:
         """A platform refused the edit. `undone`: nothing of it is left, the edit ends; otherwise wait for
         the platforms that already applied it to put it back."""
-        edit = self.edit
-        if self.record.status is not Status.UPDATING or edit is None:
+        edit = self._edit_reported_by(task_id)
+        if edit is None:
             return None
+        if edit.put_back is not None:
+            return self._put_back_failed(edit, reason, now)
         edit.refused_by_platform(reason, violations)
         self.timeline.add(now, "edit refused by a platform", reason)
         if undone:
@@ -266,10 +272,12 @@ class Customer:
             return self._end_update(edit, failure_after_revert(reason, edit.reverted), now)
         return []
 
-    def update_reverted(self, residue: Sequence[str], now: datetime) -> Events | None:
-        edit = self.edit
-        if self.record.status is not Status.UPDATING or edit is None:
+    def update_reverted(self, task_id: str, residue: Sequence[str], now: datetime) -> Events | None:
+        edit = self._edit_reported_by(task_id)
+        if edit is None:
             return None
+        if edit.put_back is not None:
+            return self._put_back_failed(edit, failure_after_revert("MiCollab refused it", residue), now)
         if edit.failure is None:
             # platform.events and micollab.events are separate topics: the revert may be read before the
             # MiCollab failure it answers, whose reason the edit's task should carry
@@ -280,8 +288,15 @@ class Customer:
             return []
         return self._end_update(edit, failure_after_revert(edit.failure, residue), now)
 
+    def _edit_reported_by(self, task_id: str) -> PendingUpdate | None:
+        """The edit a platform's report is about, as it stands; None for a late report or another edit's."""
+        edit = self.edit
+        if self.record.status is not Status.UPDATING or edit is None or not edit.reported_by(task_id):
+            return None
+        return edit
+
     def _start_update(self, edit: PendingUpdate, now: datetime) -> Events:
-        self.record.status = Status.UPDATING
+        self.record.enter(Status.UPDATING, now)
         self.timeline.add(now, "edit requested", "UPDATING")
         requested = ev.CustomerUpdateRequested(
             customer_id=self.customer_id, task_id=edit.task_id, before=self.record.spec, after=edit.after
@@ -290,7 +305,8 @@ class Customer:
 
     def _end_update(self, edit: PendingUpdate, reason: str, now: datetime) -> Events:
         """The edit did not happen: the customer stays exactly as it was."""
-        self.edit, self.record.status = None, Status.ACTIVE
+        self.edit = None
+        self.record.enter(Status.ACTIVE, now)
         self.timeline.add(now, "edit failed, customer unchanged", reason)
         task = self.tasks.running(edit.task_id)
         failed = ev.CustomerUpdateFailed(
@@ -308,8 +324,16 @@ class Customer:
         return ordered(self.record.spec.did_ranges)
 
     def unheld(self, did_range: DidRange) -> list[DidRange]:
-        """The numbers of the range that the customer does not hold (any more, or at all)."""
-        return uncovered(self.held_ranges(), did_range)
+        """The numbers of the range the customer neither holds nor is acquiring: what it gives back to the group
+        (a late report about another change of the same numbers must not give away those still changing)."""
+        return uncovered(self._numbers(), did_range)
+
+    def _numbers(self) -> list[DidRange]:
+        """The numbers it holds, and those it is acquiring: an addition under way or waiting (R25). (A removal's
+        numbers are held until it is done.)"""
+        adding = [op.did_range for op in self.dids.operations if op.adds]
+        queued = [q.did_range for q in self.waiting.queued if q.kind is TaskKind.ADD_DID_RANGE and q.did_range]
+        return [*self.record.spec.did_ranges, *adding, *queued]
 
     def numbers_given_back(self) -> list[DidRange]:
         """A customer that failed or is deleted holds no numbers on its group any more (R12, R23); one that
@@ -329,7 +353,7 @@ class Customer:
         self.record.ensure_dids_changeable()
         DidOperations.check(kind, did_range, self.held_ranges())
         self.tasks.start(task_id, kind, now)
-        operation = self.dids.start(task_id, kind, did_range)
+        operation = self.dids.start(task_id, kind, did_range, now)
         self.timeline.add(now, f"{kind} requested", did_range.text())
         return [operation.requested(self.customer_id, self.record.spec.platform.platform_group_id)]
 
@@ -337,7 +361,11 @@ class Customer:
         operation = self.dids.finish(task_id)
         if operation is None:
             return None
-        task = self.tasks.running(task_id)
+        task = self.tasks.running(operation.task_id)
+        if operation.undoing is not None:
+            outcome = f"undoing it failed: {failure}; {ROLLBACK_ADVICE}" if failure else "undone on the MiVB"
+            self.timeline.add(now, f"{operation.kind} given up", outcome)
+            return self.tasks.close(self.customer_id, task, now, f"{operation.undoing}; {outcome}")
         if failure:
             self.timeline.add(now, f"{operation.kind} failed", failure)
             return self.tasks.close(self.customer_id, task, now, failure)
@@ -355,7 +383,7 @@ class Customer:
         if self.record.leaves_platforms_alone:
             self.undo.found(PLATFORMS, self.record.placement(self.customer_id) if self.record.demo else [])
             return self._conclude_deletion(now)
-        self.record.status = Status.DELETING
+        self.record.enter(Status.DELETING, now)
         self.undo.wait_for(PLATFORM, MICOLLAB)
         self.timeline.add(now, "deletion requested", "DELETING")
         return [ev.CustomerDeletionRequested(customer_id=self.customer_id, task_id=task_id)]
@@ -369,23 +397,156 @@ class Customer:
         converted = ev.CustomerConvertedToDemo(customer_id=self.customer_id, task_id=task_id, webid=self.webid)
         return [converted, *self.tasks.close(self.customer_id, task, now)]
 
-    def _conclude_deletion(self, now: datetime) -> Events:
+    def _conclude_deletion(self, now: datetime, given_up_because: str | None = None) -> Events:
         [task] = self.tasks.pending(TaskKind.DELETE)
         left = self.undo.left()
         if left and not self.record.demo:
-            self.record.status = Status.DELETION_FAILED
+            self.record.enter(Status.DELETION_FAILED, now)
             reason = f"left behind: {', '.join(left)}; {ROLLBACK_ADVICE}"
+            if given_up_because:
+                reason = f"{given_up_because}; {reason}"
             self.timeline.add(now, "deletion failed", reason)
             failed = ev.CustomerDeletionFailed(
                 customer_id=self.customer_id, task_id=task.task_id, webid=self.webid, reason=reason, residue=left
             )
             return [failed, *self.tasks.close(self.customer_id, task, now, reason)]
-        self.record.status = Status.DELETED
+        self.record.enter(Status.DELETED, now)
         self.timeline.add(
             now, "customer deleted", f"left on the platforms: {', '.join(left)}" if left else "nothing left"
         )
         deleted = ev.CustomerDeleted(customer_id=self.customer_id, task_id=task.task_id, webid=self.webid, residue=left)
         return [deleted, *self.tasks.close(self.customer_id, task, now)]
+
+    # deadlines: no customer waits forever
+
+    def waits(self) -> list[Waiting]:
+        """The work under way, each with the task it is for: the customer's own stage, and its DID changes."""
+        stage = self._stage()
+        return [*([stage] if stage else []), *(op.waiting() for op in self.dids.operations)]
+
+    def next_due(self, deadlines: Deadlines) -> datetime | None:
+        return min((deadlines.due(waiting) for waiting in self.waits()), default=None)
+
+    def overdue(self, deadlines: Deadlines, now: datetime) -> list[Waiting]:
+        return [waiting for waiting in self.waits() if deadlines.due(waiting) <= now]
+
+    def pass_deadline(self, task_id: str, deadlines: Deadlines, now: datetime) -> Events | None:
+        """The task's work is given up if its deadline passed; None when it has not (or no more)."""
+        waiting = next((w for w in self.overdue(deadlines, now) if w.task_id == task_id), None)
+        return None if waiting is None else self._give_up(waiting, deadlines.passed(waiting.wait), now)
+
+    def fail_task(self, task_id: str, now: datetime) -> Events | None:
+        """The SP gives up on a stuck task, as if its deadline passed; one waiting for another (R25) is simply
+        refused. None when the task is not open."""
+        task = self.tasks.get(task_id)
+        if task is None or task.status is not TaskStatus.PENDING:
+            return None
+        queued = self.waiting.get(task_id)
+        if queued is not None:
+            self.waiting.drop(task_id)
+            return self.tasks.close(
+                self.customer_id, task, now, f"{SP_FAILED} while waiting for task {queued.waiting_for}"
+            )
+        [waiting] = [w for w in self.waits() if w.task_id == task_id]
+        return self._give_up(waiting, SP_FAILED, now)
+
+    def _stage(self) -> Waiting | None:
+        """The wait of its status, for the task under way. (Every document write asks: it never raises.)"""
+        status, since, edit = self.record.status, self.record.since, self.edit
+        under_way = {task.kind: task.task_id for task in self.tasks.pending()}
+        if status is Status.PROVISIONING and TaskKind.CREATE in under_way:
+            awaited = "platform-svc and micollab-svc to create the customer"
+            return Waiting(Wait.CREATE, under_way[TaskKind.CREATE], since, awaited)
+        undoing = under_way.get(TaskKind.CREATE) or under_way.get(TaskKind.RETRY_ROLLBACK)
+        if status is Status.ROLLING_BACK and undoing is not None:
+            return Waiting(Wait.ROLLBACK, undoing, since, f"{self.undo.awaited()} to undo the create")
+        if status is Status.DELETING and TaskKind.DELETE in under_way:
+            awaited = f"{self.undo.awaited()} to remove the customer"
+            return Waiting(Wait.DELETION, under_way[TaskKind.DELETE], since, awaited)
+        if status is Status.AWAITING_CONFIRMATION and edit is not None:
+            awaited = "the customer to confirm the billing change (R27)"
+            return Waiting(Wait.CONFIRMATION, edit.task_id, since, awaited)
+        if status is Status.UPDATING and edit is not None:
+            return Waiting(Wait.UPDATE, edit.task_id, since, edit.awaited())
+        return None
+
+    def _give_up(self, waiting: Waiting, why: str, now: datetime) -> Events:
+        """The work is given up and undone exactly as a participant's failure would: a create rolls back (R20),
+        an edit or a DID change is put back (R22, R12), a rollback or a deletion ends failed with what may be
+        left (R21, R23)."""
+        reason = given_up(why, waiting)
+        match waiting.wait:
+            case Wait.CREATE:
+                return self._roll_back_create(reason, now)
+            case Wait.ROLLBACK:
+                self.undo.give_up(why)
+                return self._conclude_rollback(f"{self.record.reason}; {reason}" if self.record.reason else reason, now)
+            case Wait.DELETION:
+                self.undo.give_up(why)
+                return self._conclude_deletion(now, reason)
+            case Wait.CONFIRMATION:
+                return self._end_update(self._edit_of(waiting), reason, now)
+            case Wait.UPDATE:
+                return self._put_back(self._edit_of(waiting), reason, now)
+            case Wait.DID_CHANGE:
+                return self._undo_did_change(waiting.task_id, reason, now)
+
+    def _roll_back_create(self, reason: str, now: datetime) -> Events:
+        """Any step of the create may have been taken: both participants undo theirs, as a rollback retry asks."""
+        self.record.enter(Status.ROLLING_BACK, now)
+        self.record.reason = reason
+        self.undo.wait_for(PLATFORM, MICOLLAB)
+        self.undo.early = {}  # platform-svc answers the request below, whatever it reported before
+        self.timeline.add(now, "create given up, every step undone", reason)
+        create = self.tasks.first(TaskKind.CREATE).task_id
+        return [ev.RollbackRetryRequested(customer_id=self.customer_id, task_id=create)]
+
+    def _put_back(self, edit: PendingUpdate, reason: str, now: datetime) -> Events:
+        """The platforms may carry part of the edit: they are asked to carry the customer as it was (R22). An
+        edit whose put-back is given up as well ends with what may be left."""
+        if edit.put_back is not None:
+            return self._end_update(edit, f"{edit.put_back}; {reason}; {ROLLBACK_ADVICE}", now)
+        edit.put_back = f"{edit.failure}; {reason}" if edit.failure else reason
+        self.record.enter(Status.UPDATING, now)
+        self.timeline.add(now, "edit given up, putting the customer back as it was", reason)
+        carried = edit.after.model_copy(update={"did_ranges": self.record.spec.did_ranges})
+        put_back = ev.CustomerUpdateRequested(
+            customer_id=self.customer_id, task_id=edit.put_back_task_id, before=carried, after=self.record.spec
+        )
+        return [put_back]
+
+    def _put_back_failed(self, edit: PendingUpdate, failure: str, now: datetime) -> Events:
+        return self._end_update(edit, f"{edit.put_back}; putting it back failed: {failure}; {ROLLBACK_ADVICE}", now)
+
+    def _undo_did_change(self, task_id: str, reason: str, now: datetime) -> Events:
+        """The MiVB may have made the change: it is asked to undo it (R12). A change whose undo is given up as
+        well fails with what may be left."""
+        operation = self.dids.of_task(task_id)
+        if operation.undoing is not None:
+            self.dids.finish(operation.reported_task_id)
+            self.timeline.add(now, f"{operation.kind} given up", reason)
+            failure = f"{operation.undoing}; {reason}; {ROLLBACK_ADVICE}"
+            return self.tasks.close(self.customer_id, self.tasks.running(task_id), now, failure)
+        undo = self.dids.give_up(task_id, reason, now)
+        self.timeline.add(now, f"{operation.kind} given up, undoing it", reason)
+        return [undo.requested(self.customer_id, self.record.spec.platform.platform_group_id)]
+
+    def _edit_of(self, waiting: Waiting) -> PendingUpdate:
+        if self.edit is None or self.edit.task_id != waiting.task_id:
+            raise LookupError(f"no edit under way for task {waiting.task_id}")
+        return self.edit
+
+    # what the customer keeps: its numbers (R12), a bounded document
+
+    def claims(self, group: str, did_range: DidRange) -> bool:
+        """Whether the customer holds any of these numbers of its group or is acquiring them (its create, an
+        addition under way or waiting, R25): what the group-wide index asks before taking a claim over (R12)."""
+        if not self.record.status.holds_webid or self.record.spec.platform.platform_group_id != group:
+            return False
+        return any(did_range.overlaps(numbers) for numbers in self._numbers())
+
+    def kept_tasks(self, closed: int) -> list[Task]:
+        return self.tasks.kept(closed, {queued.waiting_for for queued in self.waiting.queued})
 
     # requests and their tasks (R25)
 
@@ -407,7 +568,10 @@ class Customer:
     ) -> Events | None:
         """A request on this customer: it waits for the unfinished task it depends on (R25, with what it
         needs to run later: `changes`, `did_range`), or `act` runs it now. A refusal fails its task with the
-        reason and the rules broken. None: it already waits for that task."""
+        reason and the rules broken. None: it already waits for that task, or already runs."""
+        task = self.tasks.get(task_id)
+        if task is not None and task.status is TaskStatus.PENDING and self.waiting.get(task_id) is None:
+            return None  # a resumption read before the request ran, or the request again: never wait for itself
         if kind in WAITABLE:
             blocking = blocker(self.tasks, kind, did_range, self.dids.ranges())
             if blocking is not None:

@@ -25,10 +25,29 @@ class PendingUpdate:
     violations: list[Violation] = field(default_factory=list)
     reverted: list[str] | None = None
     """The MiVB's revert arrived (with its residue) before the MiCollab failure that caused it."""
+    put_back: str | None = None
+    """Why the edit was given up (its deadline passed, or the SP failed it): the platforms are asked to carry
+    the customer as it was, under `put_back_task_id`, and the edit fails once they have (or could not)."""
 
     @classmethod
     def of(cls, task_id: str, before: CustomerSpec, after: CustomerSpec, sold: SoldBundles) -> "PendingUpdate":
         return cls(task_id, after, billing_changes(before, after), sold)
+
+    @property
+    def put_back_task_id(self) -> str:
+        return f"{self.task_id}/put-back"
+
+    def reported_by(self, task_id: str) -> bool:
+        """Whether a platform's report about `task_id` is about the edit as it now stands: once it is being put
+        back, the edit's own reports are late."""
+        return task_id == (self.task_id if self.put_back is None else self.put_back_task_id)
+
+    def awaited(self) -> str:
+        if self.put_back is not None:
+            return "the platforms to put the customer back as it was"
+        if self.failure is not None:
+            return "the MiVB to put the edit back"
+        return "the platforms to carry the edit"
 
     def refused_by_platform(self, reason: str, violations: Sequence[Violation]) -> None:
         self.failure, self.violations = reason, list(violations)

@@ -1,6 +1,7 @@
 """What the customer is now: its specification, where it stands and why, and which requests that allows."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 from customer_svc.domain.refusal import Refused
@@ -31,11 +32,16 @@ class Status(StrEnum):
 class CustomerRecord:
     spec: CustomerSpec
     status: Status
+    since: datetime
+    """When it entered its status (or began its stage again): what a deadline counts from."""
     reason: str | None = None
     violations: list[Violation] = field(default_factory=list)
     demo: bool = False
     """R24: one way; a demo customer can only be deleted."""
     welcome_mail: str | None = None
+
+    def enter(self, status: Status, now: datetime) -> None:
+        self.status, self.since = status, now
 
     def ensure_editable(self) -> None:
         """R22 on a live customer with no other change running; R24: never in demo mode."""

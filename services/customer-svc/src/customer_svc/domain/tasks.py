@@ -1,6 +1,6 @@
 """Tasks: each asynchronous request on a customer, with a status the caller can follow."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -90,6 +90,19 @@ class TaskList:
         """The task of that id under way."""
         [task] = [t for t in self.pending() if t.task_id == task_id]
         return task
+
+    def kept(self, closed: int, awaited: Collection[str]) -> list[Task]:
+        """What a customer keeps of its tasks, so that its document stays bounded: every open task, the create
+        (which names the customer's origin), the tasks queued requests wait on (R25, `awaited`), and the
+        `closed` that closed last."""
+        closed_tasks = [
+            t
+            for t in self.tasks
+            if t.status is not TaskStatus.PENDING and t.kind is not TaskKind.CREATE and t.task_id not in awaited
+        ]
+        closed_tasks.sort(key=lambda t: t.finished_at or t.created_at)
+        dropped = {t.task_id for t in closed_tasks[: max(len(closed_tasks) - closed, 0)]}
+        return [t for t in self.tasks if t.task_id not in dropped]
 
     def close(
         self, customer_id: str, task: Task, now: datetime, reason: str | None = None, refused: bool = False

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 PLATFORM, MICOLLAB = "platform", "micollab"
 """The participants that undo their part: platform-svc (MiVB and MBG) and micollab-svc."""
+SERVICES = {PLATFORM: "platform-svc", MICOLLAB: "micollab-svc"}
+HELD = {PLATFORM: "the MiVB tenant and MBG customer", MICOLLAB: "the MiCollab tenant"}
 PLATFORMS = "platforms"
 """What a demo customer leaves on every platform (R24): nothing undoes it."""
 
@@ -45,6 +47,17 @@ class Undo:
         else:
             self.residue = {k: v for k, v in self.residue.items() if k != part}
         return True
+
+    def give_up(self, why: str) -> None:
+        """The parts still awaited never answered: each may still hold what it held (R21)."""
+        for part in self.awaiting:
+            unconfirmed = f"{HELD[part]}: may still be there ({why} before {SERVICES[part]} answered)"
+            self.residue = {**self.residue, part: [*self.residue.get(part, []), unconfirmed]}
+        self.awaiting = []
+
+    def awaited(self) -> str:
+        """Who still has to report, as a reason reads it."""
+        return " and ".join(SERVICES[part] for part in self.awaiting)
 
     @property
     def done(self) -> bool:

@@ -18,7 +18,8 @@ from mmp_servicekit.repository import Repository
 from mmp_servicekit.store import DuplicateKey
 
 CUSTOMER_IDS = uuid.UUID("a3c1f3d2-5b7e-4c1a-9d2e-7f6b8a9c0d1e")
-"""Customer ids derive from the creating command's id, so a redelivered command finds its customer."""
+"""Customer ids derive from the creating command (its source and id: two BSSs may use the same id), so a
+redelivered command finds its customer."""
 
 
 class CreateHandlers:
@@ -44,7 +45,7 @@ class CreateHandlers:
     async def create(self, command: CreateCustomer, cause: Cause) -> Customer:
         """R1, R6, R7, R10, R12-R14 at intake: the customer PROVISIONING and CustomerRequested, or REJECTED
         naming every field and rule it breaks. A redelivered command finds the customer it made."""
-        customer_id = str(uuid.uuid5(CUSTOMER_IDS, cause.message_id or cause.correlation_id))
+        customer_id = str(uuid.uuid5(CUSTOMER_IDS, cause.applied_key or cause.correlation_id))
         existing = await self.customers.get(customer_id)
         if existing is not None:
             return existing

@@ -24,10 +24,14 @@ class DidRangeHandlers:
         self.index = index
 
     async def add_did_range(self, command: AddDidRange, envelope: CloudEvent) -> None:
-        await self.change(command.customer_id, command.did_range, TaskKind.ADD_DID_RANGE, Cause.of(envelope))
+        await self._command(command.customer_id, command.did_range, TaskKind.ADD_DID_RANGE, Cause.of(envelope))
 
     async def remove_did_range(self, command: RemoveDidRange, envelope: CloudEvent) -> None:
-        await self.change(command.customer_id, command.did_range, TaskKind.REMOVE_DID_RANGE, Cause.of(envelope))
+        await self._command(command.customer_id, command.did_range, TaskKind.REMOVE_DID_RANGE, Cause.of(envelope))
+
+    async def _command(self, customer_id: str, did_range: DidRange, kind: TaskKind, cause: Cause) -> None:
+        if await self.change(customer_id, did_range, kind, cause) is None:
+            await self.requests.refuse_unknown_customer(cause, kind, customer_id)
 
     async def change(self, customer_id: str, did_range: DidRange, kind: TaskKind, cause: Cause) -> Task | None:
         customer = await self.customers.get(customer_id)

@@ -19,7 +19,9 @@ class EditHandlers:
         self.catalogue = catalogue
 
     async def update_customer(self, command: UpdateCustomer, envelope: CloudEvent) -> None:
-        await self.update(command.customer_id, command.changes, Cause.of(envelope))
+        cause = Cause.of(envelope)
+        if await self.update(command.customer_id, command.changes, cause) is None:
+            await self.requests.refuse_unknown_customer(cause, TaskKind.UPDATE, command.customer_id)
 
     async def update(self, customer_id: str, changes: CustomerChanges, cause: Cause) -> Task | None:
         """R22: carried to the platforms once the customer after it passes the rules of a new one."""
@@ -43,7 +45,9 @@ class EditHandlers:
         await self.update(customer_id, queued.changes, cause)
 
     async def confirm_billing_change(self, command: ConfirmBillingChange, envelope: CloudEvent) -> None:
-        await self.confirm(command.customer_id, command.task_id, command.accept, Cause.of(envelope))
+        cause = Cause.of(envelope)
+        if await self.confirm(command.customer_id, command.task_id, command.accept, cause) is None:
+            await self.requests.refuse_unknown_customer(cause, TaskKind.CONFIRM_BILLING_CHANGE, command.customer_id)
 
     async def confirm(self, customer_id: str, edit_task_id: str, accept: bool, cause: Cause) -> Task | None:
         """R27: the customer accepts or rejects the edit waiting for it. Returns the answer's own task."""
@@ -55,14 +59,16 @@ class EditHandlers:
         )
 
     async def micollab_updated(self, event: ev.MiCollabUpdated, envelope: CloudEvent) -> None:
-        await self.requests.apply(event.customer_id, Cause.of(envelope), lambda c: c.update_applied(now()))
+        await self.requests.apply(
+            event.customer_id, Cause.of(envelope), lambda c: c.update_applied(event.task_id, now())
+        )
 
     async def platform_update_failed(self, event: ev.PlatformUpdateFailed, envelope: CloudEvent) -> None:
         """platform-svc applied nothing of it: the edit ends here."""
         await self.requests.apply(
             event.customer_id,
             Cause.of(envelope),
-            lambda c: c.update_step_failed(event.reason, event.violations, now(), undone=True),
+            lambda c: c.update_step_failed(event.task_id, event.reason, event.violations, now(), undone=True),
         )
 
     async def micollab_update_failed(self, event: ev.MiCollabUpdateFailed, envelope: CloudEvent) -> None:
@@ -70,13 +76,15 @@ class EditHandlers:
         await self.requests.apply(
             event.customer_id,
             Cause.of(envelope),
-            lambda c: c.update_step_failed(event.reason, event.violations, now(), undone=False),
+            lambda c: c.update_step_failed(event.task_id, event.reason, event.violations, now(), undone=False),
         )
 
     async def platform_update_reverted(self, event: ev.PlatformUpdateReverted, envelope: CloudEvent) -> None:
-        await self.requests.apply(event.customer_id, Cause.of(envelope), lambda c: c.update_reverted([], now()))
+        await self.requests.apply(
+            event.customer_id, Cause.of(envelope), lambda c: c.update_reverted(event.task_id, [], now())
+        )
 
     async def platform_update_revert_failed(self, event: ev.PlatformUpdateRevertFailed, envelope: CloudEvent) -> None:
         await self.requests.apply(
-            event.customer_id, Cause.of(envelope), lambda c: c.update_reverted(event.residue, now())
+            event.customer_id, Cause.of(envelope), lambda c: c.update_reverted(event.task_id, event.residue, now())
         )

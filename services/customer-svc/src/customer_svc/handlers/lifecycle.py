@@ -1,7 +1,6 @@
 """How a customer's parts leave the platforms: the undo reports that end a rollback (R20, R21) or a
 deletion (R23), retrying a failed rollback, deleting, and converting to demo mode (R24)."""
 
-import logging
 from collections.abc import Sequence
 
 from customer_svc.adapters.store import CustomerQueries
@@ -15,8 +14,6 @@ from mmp_contracts.commands import ConvertCustomerToDemo, DeleteCustomer, RetryR
 from mmp_contracts.tasks import TaskKind
 from mmp_servicekit.outbox import Cause
 
-log = logging.getLogger(__name__)
-
 
 class LifecycleHandlers:
     def __init__(self, requests: CustomerRequests, queries: CustomerQueries) -> None:
@@ -24,7 +21,9 @@ class LifecycleHandlers:
         self.queries = queries
 
     async def retry_rollback(self, command: RetryRollback, envelope: CloudEvent) -> None:
-        await self.retry(command.customer_id, Cause.of(envelope))
+        cause = Cause.of(envelope)
+        if await self.retry(command.customer_id, cause) is None:
+            await self.requests.refuse_unknown_customer(cause, TaskKind.RETRY_ROLLBACK, command.customer_id)
 
     async def retry(self, customer_id: str, cause: Cause) -> Task | None:
         return await self.requests.take(
@@ -35,7 +34,9 @@ class LifecycleHandlers:
         )
 
     async def delete_customer(self, command: DeleteCustomer, envelope: CloudEvent) -> None:
-        await self.delete(command.customer_id, Cause.of(envelope))
+        cause = Cause.of(envelope)
+        if await self.delete(command.customer_id, cause) is None:
+            await self.requests.refuse_unknown_customer(cause, TaskKind.DELETE, command.customer_id)
 
     async def delete(self, customer_id: str, cause: Cause) -> Task | None:
         return await self.requests.take(
@@ -46,11 +47,11 @@ class LifecycleHandlers:
         await self.delete(customer_id, cause)
 
     async def convert_customer_to_demo(self, command: ConvertCustomerToDemo, envelope: CloudEvent) -> None:
-        customer = await self.queries.live_with_webid(command.webid)
+        cause, customer = Cause.of(envelope), await self.queries.live_with_webid(command.webid)
         if customer is None:
-            log.warning("convertCustomerToDemoMode: no live customer has WebID %r", command.webid)
+            await self.requests.refuse_unknown_webid(cause, TaskKind.CONVERT_TO_DEMO, command.webid)
             return
-        await self.convert_to_demo(customer.customer_id, Cause.of(envelope))
+        await self.convert_to_demo(customer.customer_id, cause)
 
     async def convert_to_demo(self, customer_id: str, cause: Cause) -> Task | None:
         return await self.requests.take(

@@ -1,6 +1,7 @@
 """What every request and event on a customer goes through: one guarded write through the repository, then
 what that write may have set going: the numbers a customer that is gone gives back (R12, R23), and the
-requests that waited for a task now finished (R25), run or refused through the one table of resumptions."""
+requests that waited for a task now finished (R25), run or refused through the one table of resumptions.
+A request over Kafka about a customer that does not exist is answered too: its task fails at once."""
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -8,6 +9,7 @@ from datetime import UTC, datetime
 
 from customer_svc.adapters.did_index import DidIndex
 from customer_svc.domain.customer import Customer, Events
+from customer_svc.domain.refused_request import RefusedRequest
 from customer_svc.domain.tasks import Task, TaskStatus
 from customer_svc.domain.waiting import QueuedRequest
 from mmp_contracts.customer_spec import CustomerChanges, DidRange
@@ -33,8 +35,9 @@ def now() -> datetime:
 
 
 class CustomerRequests:
-    def __init__(self, customers: Repository[Customer], index: DidIndex) -> None:
+    def __init__(self, customers: Repository[Customer], refused: Repository[RefusedRequest], index: DidIndex) -> None:
         self.customers = customers
+        self.refused = refused
         self.index = index
         self.resumptions: Mapping[TaskKind, Resumption] = {}
 
@@ -70,6 +73,24 @@ class CustomerRequests:
         after = await self.customers.get(customer_id)
         return None if after is None else after.task(task_id)
 
+    async def refuse_unknown_customer(self, cause: Cause, kind: TaskKind, customer_id: str) -> None:
+        """A command over Kafka for a customer id that names no customer: its task fails (TaskFailed, through
+        the refused request's own outbox), so the BSS hears back."""
+        request, failed = RefusedRequest.of_unknown_customer(
+            await self._refused_task_id(cause), kind, customer_id, now()
+        )
+        await self.refused.create(request, cause, failed)
+
+    async def refuse_unknown_webid(self, cause: Cause, kind: TaskKind, webid: str) -> None:
+        request, failed = RefusedRequest.of_unknown_webid(await self._refused_task_id(cause), kind, webid, now())
+        await self.refused.create(request, cause, failed)
+
+    async def settle(self, customer_id: str, queued: QueuedRequest) -> None:
+        """What a queued request refused without running leaves to clean (the numbers an addition claimed)."""
+        resumption = self.resumptions[queued.kind]
+        if resumption.settle is not None:
+            await resumption.settle(customer_id, queued)
+
     async def apply(self, customer_id: str, cause: Cause, transition: Transition[Customer]) -> Outcome:
         outcome = await self.customers.change(customer_id, cause, transition)
         if outcome.found:
@@ -89,10 +110,17 @@ class CustomerRequests:
 
     async def _resume(self, customer_id: str, queued: QueuedRequest, awaited: Task) -> None:
         cause = Cause(correlation_id=queued.task_id, message_id=f"{queued.task_id}/after/{awaited.task_id}")
-        resumption = self.resumptions[queued.kind]
         if awaited.status is TaskStatus.COMPLETED:
-            await resumption.run(customer_id, queued, cause)
+            await self.resumptions[queued.kind].run(customer_id, queued, cause)
             return
         await self.apply(customer_id, cause, lambda customer: customer.give_up(queued, awaited, now()))
-        if resumption.settle is not None:
-            await resumption.settle(customer_id, queued)
+        await self.settle(customer_id, queued)
+
+    async def _refused_task_id(self, cause: Cause) -> str:
+        """Its correlation id, like any task's; the message id when a task of that id exists already (a reused
+        correlation id), other than the one this very message made (a redelivery)."""
+        task_id = cause.correlation_id
+        taken = bool(await self.customers.find(task_ids=task_id))
+        if not taken and await self.refused.get(task_id) is not None:
+            taken = not await self.refused.applied(task_id, cause)
+        return (cause.message_id or task_id) if taken else task_id

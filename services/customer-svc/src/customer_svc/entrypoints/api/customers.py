@@ -1,4 +1,4 @@
-"""`/api/v1/customers` (create, list, read) and `/api/v1/tasks/{id}`."""
+"""`/api/v1/customers`: create, list, read, and a customer's tasks."""
 
 import uuid
 from typing import Annotated
@@ -23,7 +23,7 @@ from customer_svc.handlers.create import CreateHandlers
 from mmp_contracts import CloudEvent, examples
 from mmp_contracts.commands import CreateCustomer
 from mmp_contracts.tasks import TaskKind
-from mmp_servicekit.http_errors import ApiRefusal, error_responses, not_found
+from mmp_servicekit.http_errors import ApiRefusal, error_responses
 from mmp_servicekit.outbox import Cause
 from mmp_servicekit.repository import Repository
 from mmp_servicekit.tenancy import SP_ADMIN, principal_of, sp_admin_only
@@ -85,14 +85,6 @@ def router(create: CreateHandlers, customers: Repository[Customer], queries: Cus
     async def tasks_of(customer_id: str) -> TaskList:
         customer = await existing(customers.get(customer_id))
         return TaskList(items=[TaskSummary.of(task) for task in customer.tasks])
-
-    @api.get("/tasks/{task_id}", tags=["tasks"], responses=error_responses(404))
-    async def get_task(task_id: str, request: Request) -> TaskView:
-        customer = await queries.by_task(task_id)
-        task = customer.task(task_id) if customer is not None else None
-        if customer is None or task is None or not principal_of(request).sees(customer.customer_id):
-            raise not_found("task_id", "no such task")
-        return TaskView.about(customer, task)
 
     return api
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from customer_svc.domain.catalogue import Bundle
 from customer_svc.domain.customer import Customer
 from customer_svc.domain.record import Status
+from customer_svc.domain.refused_request import RefusedRequest
 from customer_svc.domain.tasks import Task, TaskStatus
 from mmp_contracts import Violation, examples
 from mmp_contracts.customer_spec import BundleUsage, CustomerSpec, DidRange
@@ -101,6 +102,19 @@ class TaskView(TaskSummary):
             customer_status=customer.record.status,
             steps=steps_of(customer),
         )
+
+
+class RefusedTaskView(TaskSummary):
+    """A request about a customer that does not exist (an unknown id, or a WebID no live customer holds),
+    failed at once."""
+
+    customer_id: str
+    """As the request named it; empty when it named a WebID."""
+    webid: str | None
+
+    @classmethod
+    def about(cls, request: RefusedRequest) -> "RefusedTaskView":
+        return cls(**TaskSummary.of(request.task).model_dump(), customer_id=request.customer_id, webid=request.webid)
 
 
 class DeletedDemoCustomer(TaskSummary):
