@@ -13,7 +13,6 @@ hooks the task onto the runtime's start and stop.
 """
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections import defaultdict
@@ -24,6 +23,7 @@ from aiokafka.errors import IllegalStateError
 from faststream.kafka import KafkaBroker
 
 from mmp_servicekit.metrics import ServiceMetrics
+from mmp_servicekit.periodic import Periodic
 from mmp_servicekit.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -46,8 +46,7 @@ class GaugeRefresher:
         self.sources = list(sources)
         self.metrics = metrics
         self.seconds = seconds
-        self._task: asyncio.Task[None] | None = None
-        self._stop = asyncio.Event()
+        self._job = Periodic(name, seconds, self.refresh)
 
     async def refresh(self) -> bool:
         """One round; True when every source succeeded (and the refresh timestamp moved)."""
@@ -63,28 +62,10 @@ class GaugeRefresher:
         return ok
 
     async def start(self) -> None:
-        if self._task is None or self._task.done():
-            self._stop.clear()
-            self._task = asyncio.create_task(self._run(), name=self.name)
+        await self._job.start()
 
     async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is None:
-            return
-        # a stop flag, as the relay does: cancelling a task inside asyncio.timeout may be swallowed on 3.11
-        self._stop.set()
-        done, _ = await asyncio.wait({task}, timeout=self.seconds)
-        if not done:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    async def _run(self) -> None:
-        while not self._stop.is_set():
-            await self.refresh()
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self.seconds):
-                    await self._stop.wait()
+        await self._job.stop()
 
 
 class ConsumerLag:

@@ -27,7 +27,6 @@ from customer_svc.entrypoints.api import did_ranges as did_ranges_api
 from customer_svc.entrypoints.api import edit as edit_api
 from customer_svc.entrypoints.api import lifecycle as lifecycle_api
 from customer_svc.entrypoints.api import tasks as tasks_api
-from customer_svc.entrypoints.periodic import Periodic
 from customer_svc.handlers.catalogue import CatalogueHandlers
 from customer_svc.handlers.create import CreateHandlers
 from customer_svc.handlers.deadlines import DeadlineHandlers
@@ -38,6 +37,7 @@ from customer_svc.handlers.requests import CustomerRequests, Resumption
 from mmp_contracts.tasks import TaskKind
 from mmp_servicekit.gauges import refresh_gauges
 from mmp_servicekit.http import create_app, run_service
+from mmp_servicekit.periodic import every
 from mmp_servicekit.repository import Repository
 from mmp_servicekit.runtime import Runtime
 from mmp_servicekit.settings import ServiceSettings
@@ -104,9 +104,7 @@ def build(settings: CustomerSettings | None = None) -> CustomerService:
     handlers = compose(settings, customers, refused, catalogue, runtime.collection)
 
     messaging.register(runtime, handlers.create, handlers.edit, handlers.dids, handlers.lifecycle, handlers.catalogue)
-    deadline_job = Periodic("customer-deadlines", settings.overdue_check_seconds, handlers.deadlines.pass_deadlines)
-    runtime.on_start.append(deadline_job.start)
-    runtime.on_stop.insert(0, deadline_job.stop)  # before the store closes
+    every(runtime, "customer-deadlines", settings.overdue_check_seconds, handlers.deadlines.pass_deadlines)
     routers = [
         customers_api.router(handlers.create, customers, queries),
         edit_api.router(handlers.edit, customers),

@@ -10,6 +10,7 @@ from pydantic import SecretStr
 
 from mmp_servicekit.gauges import refresh_gauges
 from mmp_servicekit.http import create_app, run_service
+from mmp_servicekit.periodic import every
 from mmp_servicekit.platform_http import PlatformClient, new_http_client
 from mmp_servicekit.runtime import Runtime
 from mmp_servicekit.settings import ServiceSettings
@@ -29,7 +30,6 @@ from platform_svc.management.entrypoints.api.errors import answer_refusals
 from platform_svc.management.entrypoints.api.groups import groups_router
 from platform_svc.management.entrypoints.api.key_templates import key_templates_router
 from platform_svc.management.entrypoints.api.platform_manager import platform_manager_router
-from platform_svc.management.entrypoints.periodic import Periodic
 from platform_svc.management.handlers.blueprints import BlueprintHandlers
 from platform_svc.management.handlers.groups import GroupHandlers
 from platform_svc.management.handlers.key_templates import KeyTemplateHandlers
@@ -96,12 +96,8 @@ def build(settings: PlatformSettings | None = None, http: httpx.AsyncClient | No
         groups, catalogue, blueprints, registrations, PlatformProbes(platform), PinnedGroups(assignments)
     )
     runtime.on_start.append(key_template_handlers.seed)  # before the broker starts consuming (R15 needs it)
-    for job in (
-        Periodic("platform-manager-check", settings.pm_check_seconds, manager.check),
-        Periodic("platform-group-refresh", settings.group_refresh_seconds, group_handlers.refresh_all),
-    ):
-        runtime.on_start.append(job.start)
-        runtime.on_stop.insert(0, job.stop)  # before the http client closes
+    every(runtime, "platform-manager-check", settings.pm_check_seconds, manager.check)
+    every(runtime, "platform-group-refresh", settings.group_refresh_seconds, group_handlers.refresh_all)
 
     mivb, mbg = Mivb(platform), Mbg(platform)
     live = LiveChecks(catalogue, mivb, MiCollab(platform))

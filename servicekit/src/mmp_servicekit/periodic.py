@@ -1,8 +1,7 @@
-"""A background job run every N seconds as an asyncio task, started and stopped with the runtime (the same
-runner as platform-svc's: servicekit has none yet).
+"""A background job run every N seconds as an asyncio task, started and stopped with the runtime.
 
-Nothing starts at import or at build: `start` is an `on_start` hook, `stop` an `on_stop` hook. A failed
-round is logged and the next round runs as planned, so one bad round never ends the job.
+Nothing starts at import or at build: `every(runtime, ...)` hooks the job onto the runtime's start and stop. A
+failed round is logged and the next round runs as planned, so one bad round never ends the job.
 """
 
 import asyncio
@@ -10,10 +9,12 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
+from mmp_servicekit.runtime import Runtime
+
 log = logging.getLogger(__name__)
 
 STOP_GRACE_SECONDS = 6.0
-"""A round in flight may finish its writes before it is cancelled."""
+"""A round in flight may finish its writes (or one platform call, at most 5 s) before it is cancelled."""
 
 
 class Periodic:
@@ -50,3 +51,11 @@ class Periodic:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self.seconds):
                     await self._stop.wait()
+
+
+def every(runtime: Runtime, name: str, seconds: float, action: Callable[[], Awaitable[object]]) -> Periodic:
+    """The job, started once the runtime is and stopped before its store and HTTP client close."""
+    job = Periodic(name, seconds, action)
+    runtime.on_start.append(job.start)
+    runtime.on_stop.insert(0, job.stop)
+    return job
