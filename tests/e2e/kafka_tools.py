@@ -12,10 +12,12 @@ from confluent_kafka import Producer
 from prometheus_client.parser import text_string_to_metric_families
 
 
-def produce_raw(bootstrap: str, topic: str, key: bytes, value: bytes) -> None:
+def produce_raw(
+    bootstrap: str, topic: str, key: bytes, value: bytes, headers: list[tuple[str, bytes]] | None = None
+) -> None:
     """librdkafka, as a BSS would publish: raw JSON bytes, none of our models."""
     producer = Producer({"bootstrap.servers": bootstrap, "enable.idempotence": False})
-    producer.produce(topic, key=key, value=value)
+    producer.produce(topic, key=key, value=value, headers=headers or [])
     assert producer.flush(10) == 0, "the broker did not take the message"
 
 

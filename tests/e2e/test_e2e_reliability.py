@@ -58,6 +58,8 @@ async def test_a_poison_command_is_parked_and_the_next_one_still_runs(client: Mm
     poison = b'{"specversion": "1.0", "type": "CreateCustomer", "data": "garbage"}'
     produce_raw(bootstrap, topics.CUSTOMER_COMMANDS, b"poison", b"this is not json")
     produce_raw(bootstrap, topics.CUSTOMER_COMMANDS, b"poison", poison)
+    not_utf8 = [("ce_specversion", b"1.0"), ("ce_type", b"\xff\xfe"), ("ce_id", b"x"), ("ce_source", b"bss")]
+    produce_raw(bootstrap, topics.CUSTOMER_COMMANDS, b"poison", b"{}", not_utf8)
     data = unique_customer()
     produce_raw(bootstrap, topics.CUSTOMER_COMMANDS, b"poison", json.dumps(command(data)).encode())
     found = await poll(lambda: client.customers_with_webid(data["details"]["webid"]), lambda cs: cs, 30)
@@ -65,3 +67,4 @@ async def test_a_poison_command_is_parked_and_the_next_one_still_runs(client: Mm
     parked = [value for _, _, value in await read_all(bootstrap, [topics.dead_letter(topics.CUSTOMER_COMMANDS)])]
     assert b"this is not json" in parked
     assert poison in parked
+    assert b"{}" in parked, "a binary-mode command whose type header is not UTF-8 is parked too"

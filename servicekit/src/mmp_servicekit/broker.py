@@ -2,9 +2,10 @@
 
 import asyncio
 import contextlib
+import dataclasses
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from aiokafka import ConsumerRecord
@@ -71,7 +72,7 @@ def subscribe(
         "title": f"{group_id}:{','.join(names)}",
     }
     lanes = Lanes(router, settings.kafka_batch_lanes)
-    subscriber = broker.subscriber(*names, **options)
+    subscriber = broker.subscriber(*names, parser=headers_made_text, **options)
     pace = Pace(subscriber, settings.kafka_fetch_max_wait_ms, settings.kafka_fetch_idle_max_wait_ms)
 
     @subscriber
@@ -80,6 +81,25 @@ def subscribe(
         await lanes.deliver(batch.raw_message)
 
     return pace
+
+
+async def headers_made_text(
+    records: tuple[ConsumerRecord[bytes, bytes], ...], parse: Callable[[Any], Awaitable[Any]]
+) -> Any:
+    """FastStream decodes every header of a batch as UTF-8 before any handler runs, and raises on one that is not:
+    the batch would be fetched again forever, blocking its partitions. A record with such a header is handed on
+    with it made text (U+FFFD for what is not); the router then parks it or skips it as it would any other."""
+    return await parse(tuple(_text_headers(record) for record in records))
+
+
+def _text_headers(record: ConsumerRecord[bytes, bytes]) -> ConsumerRecord[bytes, bytes]:
+    try:
+        for _, value in record.headers:
+            value.decode()
+    except UnicodeDecodeError:
+        text = tuple((name, value.decode(errors="replace").encode()) for name, value in record.headers)
+        return dataclasses.replace(record, headers=text)
+    return record
 
 
 class Pace:
