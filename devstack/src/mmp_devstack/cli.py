@@ -11,7 +11,7 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from mmp_devstack import bench_dids, benchmark, demo, dlq, with_ferretdb
+from mmp_devstack import bench_dids, benchmark, chaos, demo, dlq, tasks_cli, with_ferretdb
 from mmp_devstack.benchmark import bulk, report
 from mmp_devstack.client import MmpClient
 from mmp_devstack.config import BROKERS, STORES, StackConfig
@@ -178,6 +178,8 @@ def main() -> None:
     commands.add_parser("asyncapi", help="write every service's AsyncAPI document to docs/asyncapi")
     commands.add_parser("bench-dids", help="time the DID overlap check with 1,000 and 100,000 ranges held")
     dlq.add_commands(commands)
+    tasks_cli.add_commands(commands)
+    chaos.add_command(commands, add_part_options)
     token = commands.add_parser("customer-token", help="mint a customer-admin token for one customer")
     token.add_argument("customer_id")
     token.add_argument("--hours", type=int, default=24)
@@ -219,6 +221,10 @@ def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
         sys.exit(with_ferretdb.run(config.cache, argv))
     if args.command == "up":
         sys.exit(asyncio.run(up(config, args.demo)))
+    if args.command == "task":
+        sys.exit(tasks_cli.main(config, args))
+    if args.command == "chaos":
+        sys.exit(chaos.main(config, args))
     if getattr(args, "attach", False) and not os.environ.get("MMP_ADMIN_TOKEN"):
         parser.error("--attach needs a running `mmp up` (its .mmp/stack.env) or MMP_ADMIN_TOKEN")
     sys.exit(asyncio.run(with_stack(config, args.attach, args.command, args)))

@@ -15,6 +15,12 @@ from mmp_devstack.infra import ferretdb, kafka, tansu
 from mmp_devstack.processes import ManagedProcess, python_module
 
 SERVICES = ("customer-svc", "platform-svc", "micollab-svc", "notify-svc")
+PORT_VARIABLES = {
+    "customer-svc": "MMP_CUSTOMER_PORT",
+    "platform-svc": "MMP_PLATFORM_PORT",
+    "micollab-svc": "MMP_MICOLLAB_PORT",
+    "notify-svc": "MMP_NOTIFY_PORT",
+}
 
 
 class StackFailed(RuntimeError):
@@ -87,6 +93,22 @@ class Stack:
 
     def process(self, name: str) -> ManagedProcess:
         return next(p for p in self.processes if p.name == name)
+
+    def start_instance(self, service: str, name: str, port: int) -> ManagedProcess:
+        """Another process of `service` on its own HTTP port, with the same store and consumer group: it joins the
+        group as a second member (a rolling deploy, a scale-out). `retire` stops it."""
+        self._spawn(
+            name,
+            python_module(service.replace("-", "_")),
+            self._service_env(service) | {PORT_VARIABLES[service]: str(port)},
+        )
+        return self.processes[-1]
+
+    def retire(self, process: ManagedProcess) -> int | None:
+        """Stops a process gently (SIGTERM) and forgets it: the group rebalances without it."""
+        code = process.stop()
+        self.processes.remove(process)
+        return code
 
     async def wait_until_ready(self, service: str) -> None:
         url = f"{self.config.service_urls[service]}/ready"
