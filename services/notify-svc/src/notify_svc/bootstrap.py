@@ -61,15 +61,17 @@ def build(settings: NotifySettings | None = None) -> NotifyService:
     key = LinkKey(settings.token_secret.get_secret_value().encode(), timedelta(hours=settings.set_password_ttl_hours))
     template_handlers = TemplateHandlers(templates)
     runtime.on_start.append(template_handlers.seed_defaults)
+    set_password = SetPasswordHandlers(welcome_mails)
     messaging.register(
         runtime,
         WelcomeHandlers(welcome_mails, templates, mailer, key, settings.mail_from),
         BillingChangeHandlers(billing_change_mails, templates, mailer, settings.mail_from),
+        set_password,
     )
     app = create_app(runtime, [api.templates_router(template_handlers, templates)], title=NAME)
     # After create_app, which puts bearer auth on every router it is given: the link's token is the
     # credential of this route, the new user has no bearer token (R26).
-    app.include_router(api.set_password_router(SetPasswordHandlers(welcome_mails)))
+    app.include_router(api.set_password_router(set_password))
     return NotifyService(app, runtime, welcome_mails, billing_change_mails)
 
 

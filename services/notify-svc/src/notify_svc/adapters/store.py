@@ -1,7 +1,8 @@
 """notify-svc's documents: the only module that knows their shape. Times are stored as ISO strings.
 
 - `welcome_mails` (aggregate, `_id` = customer id): the welcome mail and its set-password link, whose
-  token's hash is the indexed top-level `link_hash` (null without a link). Never the token itself.
+  token's hash is the indexed top-level `link_hash` (null without a link), and whether it was used or withdrawn
+  (R23, R24). Never the token itself.
 - `billing_change_mails` (aggregate, `_id` = the edit's task id): the billing-change mail.
 - `mail_templates` (plain): `{_id, subject, body, updated_at}`.
 """
@@ -12,7 +13,7 @@ from datetime import datetime
 from mmp_contracts.customer_spec import BillingChange
 from mmp_servicekit.store import Collection, Document, DuplicateKey, Index
 from notify_svc.domain.billing_change import BillingChangeMail
-from notify_svc.domain.links import SetPasswordLink
+from notify_svc.domain.links import SetPasswordLink, Withdrawal
 from notify_svc.domain.mail import MailStatus, OutgoingMail
 from notify_svc.domain.templates import MailTemplate
 from notify_svc.domain.welcome import MailDraft, WelcomeMail
@@ -38,7 +39,13 @@ class WelcomeMailMapper:
         }
         if mail.link:
             link = mail.link
-            doc["link"] = {"expires_at": _time(link.expires_at), "used": link.used, "used_at": _time(link.used_at)}
+            doc["link"] = {
+                "expires_at": _time(link.expires_at),
+                "used": link.used,
+                "used_at": _time(link.used_at),
+                "withdrawn": link.withdrawn.value if link.withdrawn else None,
+                "withdrawn_at": _time(link.withdrawn_at),
+            }
         if mail.draft:
             draft = mail.draft
             doc["draft"] = {
@@ -66,6 +73,9 @@ class WelcomeMailMapper:
                 expires_at=datetime.fromisoformat(link["expires_at"]),
                 used=link["used"],
                 used_at=_parse(link["used_at"]),
+                # absent from the records written before links could be withdrawn
+                withdrawn=Withdrawal(link["withdrawn"]) if link.get("withdrawn") else None,
+                withdrawn_at=_parse(link.get("withdrawn_at")),
             ),
             draft=None
             if draft is None

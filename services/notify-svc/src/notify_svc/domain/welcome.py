@@ -4,6 +4,10 @@ set-password link.
 The record is written before the mail goes out (SENDING, with the link's hash and the exact message but
 for the token), then marked SENT or FAILED. A redelivery that finds it SENDING sends the same message with
 the same link again; one that finds it decided does nothing.
+
+Its link is withdrawn, unless already redeemed, once the customer is converted to demo mode (R24) or deleted
+(R23). The record stays, under the customer's id: a later activation of the same customer still finds it and
+mails nothing, and a customer created again with the same WebID has a new id, so a mail and link of its own.
 """
 
 from dataclasses import dataclass, field
@@ -11,7 +15,15 @@ from datetime import datetime
 
 from mmp_contracts import Message
 from mmp_contracts.events import CustomerActivated, WelcomeMailFailed, WelcomeMailSent
-from notify_svc.domain.links import IssuedLink, LinkKey, Redemption, SetPasswordLink, as_utc, check_redemption
+from notify_svc.domain.links import (
+    IssuedLink,
+    LinkKey,
+    Redemption,
+    SetPasswordLink,
+    Withdrawal,
+    as_utc,
+    check_redemption,
+)
 from notify_svc.domain.mail import MailStatus, OutgoingMail, mail_domain
 from notify_svc.domain.templates import DEFAULT_TEMPLATE_ID, MailTemplate, TemplateError, render
 
@@ -100,8 +112,15 @@ class WelcomeMail:
             return None
         return self._fail(reason, now)
 
+    def withdraw_link(self, why: Withdrawal, now: datetime) -> list[Message] | None:
+        """R23, R24: the customer can no longer be logged into, so its link, if not yet redeemed, is refused
+        from now on. No event: nobody else acts on it. None when there is nothing (more) to withdraw."""
+        if self.link is None or not self.link.withdraw(why, now):
+            return None
+        return []
+
     def redeem_link(self, token_hash: str, now: datetime) -> Redemption:
-        """R26: the link works once, before it expires."""
+        """R26: the link works once, before it expires, unless it was withdrawn (R23, R24)."""
         if self.link is None or self.link.token_hash != token_hash:
             return Redemption.UNKNOWN
         outcome = check_redemption(self.link, now)

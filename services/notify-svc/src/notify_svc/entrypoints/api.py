@@ -90,12 +90,13 @@ def set_password_router(handlers: SetPasswordHandlers) -> APIRouter:
     )
     async def set_password(body: SetPassword) -> None:
         """Sets the new user's password with the one-time link of its welcome mail (R26): 410 once used or
-        expired, 404 for a token no mail carried, 422 for a password shorter than 8 characters."""
+        expired, or withdrawn because the customer was converted to demo mode (R24) or deleted (R23); 404 for
+        a token no mail carried, 422 for a password shorter than 8 characters."""
         # Setting the password on MiCollab is out of scope here; it is never stored nor logged.
         outcome = await handlers.set_password(body.token)
         if outcome is Redemption.UNKNOWN:
             raise not_found("token", "unknown set-password link")
         if outcome is not Redemption.ACCEPTED:
-            raise ApiRefusal.of(410, "token", "R26", f"this set-password link is {outcome.value}")
+            raise ApiRefusal.of(410, "token", outcome.rule, f"this set-password link is {outcome.value}")
 
     return router
