@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from customer_svc.domain.catalogue import Bundle
-from customer_svc.domain.customer import Customer
+from customer_svc.domain.customer import PLATFORM_CONFIGURED, Customer
 from customer_svc.domain.record import Status
 from customer_svc.domain.refusal import Refused
 from customer_svc.domain.tasks import TaskStatus
@@ -36,6 +36,17 @@ def test_micollab_done_activates_once() -> None:
     assert [type(e) for e in emitted] == [ev.CustomerActivated, ev.TaskCompleted]
     assert customer.record.status is Status.ACTIVE
     assert customer.micollab_provisioned(["standard-ipt"], "https://portal", NOW) is None
+
+
+def test_the_timeline_has_every_create_step_in_order_whichever_report_is_read_first() -> None:
+    in_order, reversed_ = requested(), requested()
+    in_order.platform_assigned("pg-1", NOW)
+    in_order.micollab_provisioned(["standard-ipt"], "https://portal", NOW)
+    reversed_.micollab_provisioned(["standard-ipt"], "https://portal", NOW)
+    assert reversed_.platform_assigned("pg-1", NOW) is None, "read late, it changes nothing"
+    steps = ["customer record stored", PLATFORM_CONFIGURED, "MiCollab tenant and bundles created", "customer active"]
+    assert [step.step for step in in_order.timeline.steps] == steps
+    assert [step.step for step in reversed_.timeline.steps] == steps
 
 
 def test_r20_a_platform_failure_fails_the_customer_with_its_reason() -> None:

@@ -29,6 +29,7 @@ from mmp_contracts.customer_spec import CustomerChanges, CustomerSpec, DidRange
 from mmp_contracts.tasks import TaskKind
 
 Events = list[Message]
+PLATFORM_CONFIGURED = "MiVoice Business and MBG configured"
 
 
 @dataclass
@@ -82,13 +83,18 @@ class Customer:
     def platform_assigned(self, group_id: str, now: datetime) -> Events | None:
         if self.record.status is not Status.PROVISIONING:
             return None
-        self.timeline.add(now, "MiVoice Business and MBG configured", f"platform group {group_id}")
+        self.timeline.add(now, PLATFORM_CONFIGURED, f"platform group {group_id}")
         return []
 
     def micollab_provisioned(self, bundles: Sequence[str], portal_url: str, now: datetime) -> Events | None:
         if self.record.status is not Status.PROVISIONING:
             return None
         self.record.enter(Status.ACTIVE, now)
+        if not self.timeline.has(PLATFORM_CONFIGURED):
+            # MiCollab acts on platform-svc's report, but the two reports come on different topics: platform-svc's
+            # may be read second, once the customer is active, when it no longer applies
+            group = f"platform group {self.record.spec.platform.platform_group_id}"
+            self.timeline.add(now, PLATFORM_CONFIGURED, group)
         self.timeline.add(now, "MiCollab tenant and bundles created", ", ".join(bundles) or "no bundles")
         self.timeline.add(now, "customer active", "ACTIVE")
         task, spec = self.tasks.first(TaskKind.CREATE), self.record.spec

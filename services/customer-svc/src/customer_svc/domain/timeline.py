@@ -18,6 +18,9 @@ class Timeline:
     def add(self, now: datetime, step: str, outcome: str) -> None:
         self.steps.append(Step(now, step, outcome))
 
+    def has(self, step: str) -> bool:
+        return any(taken.step == step for taken in self.steps)
+
     def recent(self, kept: int) -> list[Step]:
         """The last `kept` steps: what a customer keeps of its timeline, so that its document stays bounded."""
         return self.steps[max(len(self.steps) - kept, 0) :]
