@@ -25,6 +25,8 @@ from mmp_servicekit.dead_letters import DeadLetter
 PRODUCTS = ("mivb", "mbg", "micollab")
 RESIDUE_WORDS = {"mivb": "MiVB", "mbg": "MBG", "micollab": "MiCollab"}
 GONE = ("FAILED", "REJECTED", "DELETED")
+UNDO_FAILED = ("ROLLBACK_FAILED", "DELETION_FAILED")
+PUT_BACK_FAILED = re.compile(r"could not put back|putting it back failed")
 """Statuses that hold no WebID and no numbers (R6, R12)."""
 ONCE_PER_TASK = (
     "CustomerRequested",
@@ -142,6 +144,11 @@ def platforms(world: World) -> Invariant:
                     f"{customer_id} ({status}{', demo' if customer['demo'] else ''}) is on {product}, and reports no"
                     f" residue there: {customer['residue'] or 'none'}"
                 )
+            elif not there and product in expected and status in UNDO_FAILED:
+                # the call that failed may or may not have taken effect, so a failed undo reports it as left
+                world.observations.append(
+                    f"{customer_id}: {status} reports residue on {product}, which does not hold it (R21: may be left)"
+                )
             elif not there and product in expected:
                 what = "is ACTIVE" if status == "ACTIVE" else f"is {status} and reports residue there"
                 found.violations.append(f"{customer_id} {what}, but {product} does not hold it")
@@ -160,11 +167,17 @@ def _contents(world: World, customer: dict[str, Any]) -> list[str]:
     name, problems = spec["details"]["name"], []
     mivb = held(world.simulators, "mivb").get(customer_id)
     if mivb is not None:
+        drift = []
         if mivb.get("name") != name:
-            problems.append(f"{customer_id}: MiVB tenant named {mivb.get('name')!r}, customer-svc says {name!r}")
+            drift.append(f"{customer_id}: MiVB tenant named {mivb.get('name')!r}, customer-svc says {name!r}")
         on_mivb, recorded = numbers(map(tuple, mivb["dids"])), numbers(spec_ranges(customer))
         if on_mivb != recorded:
-            problems.append(f"{customer_id}: MiVB holds DIDs {show(on_mivb)}, customer-svc says {show(recorded)}")
+            drift.append(f"{customer_id}: MiVB holds DIDs {show(on_mivb)}, customer-svc says {show(recorded)}")
+        reported = _reported_put_back(customer, "MiVB")
+        if reported:  # R22: a put-back that failed is told in the task's reason, with what the MiVB still holds
+            world.observations += [f"{line} (reported by task {reported})" for line in drift]
+        else:
+            problems += drift
     mbg = held(world.simulators, "mbg").get(customer_id)
     if mbg is not None:
         if mbg.get("name") != name:  # R22 carries an edit to MiVB and MiCollab only: noted, not judged
@@ -183,6 +196,15 @@ def _contents(world: World, customer: dict[str, Any]) -> list[str]:
         if spec["first_user"]["username"] not in micollab.get("users", {}):
             problems.append(f"{customer_id}: MiCollab lacks the first user {spec['first_user']['username']}")
     return problems
+
+
+def _reported_put_back(customer: dict[str, Any], platform: str) -> str | None:
+    """The failed task whose reason says the platform could not be put back as it was, if any."""
+    for task in customer.get("tasks", []):
+        reason = task.get("reason") or ""
+        if task.get("status") == "FAILED" and platform in reason and PUT_BACK_FAILED.search(reason):
+            return str(task["task_id"])
+    return None
 
 
 def dids(world: World) -> Invariant:
@@ -324,9 +346,9 @@ def welcome_mails(world: World) -> tuple[Invariant, dict[str, str], int]:
 
 
 async def links(api: Api, world: World, tokens: dict[str, str]) -> tuple[Invariant, Links]:
-    """R26: each set-password link works once: the first redemption 204, the second 410. Deleted customers'
-    links are tried too, and told apart."""
-    found = Invariant("every set-password link works once, and only once")
+    """R26: each set-password link works once: the first redemption 204, the second 410. A deleted (R23) or demo
+    (R24) customer's link never works: nobody logs into it."""
+    found = Invariant("every set-password link works once, only once, never for a deleted or demo customer")
     status = {c["customer_id"]: c["status"] for c in world.customers}
     demo = {c["customer_id"] for c in world.customers if c.get("demo")}
     counts = Links()
@@ -342,12 +364,12 @@ async def links(api: Api, world: World, tokens: dict[str, str]) -> tuple[Invaria
         second_code = second.status_code if second else None
         if status.get(customer_id) == "DELETED" and first_code == 204:
             counts.deleted_still_working.append(customer_id)
-            world.observations.append(f"{customer_id}: its set-password link still worked after it was deleted")
+            found.violations.append(f"{customer_id}: its set-password link still worked after it was deleted (R23)")
         elif customer_id in demo and first_code == 204:
-            world.observations.append(f"{customer_id}: its set-password link worked in demo mode (R24: no logins)")
+            found.violations.append(f"{customer_id}: its set-password link worked in demo mode (R24: no logins)")
         if first_code == 204:
             counts.redeemed += 1
-        elif status.get(customer_id) == "ACTIVE":
+        elif status.get(customer_id) == "ACTIVE" and customer_id not in demo:
             found.violations.append(f"{customer_id}: its link answered {first_code} the first time")
         if second_code == 410:
             counts.second_refused += 1
