@@ -13,6 +13,8 @@ help:
 	@echo "make schemas  export the JSON Schema of every message to contracts/schemas, and every AsyncAPI document"
 	@echo "make test-real  the e2e tests on Apache Kafka and FerretDB (first run: Maven resolves Kafka, Go builds FerretDB)"
 	@echo "make up-real    make up on Apache Kafka and FerretDB"
+	@echo "make chaos      the fault campaign: 10,000 customers on the default sandbox (CHAOS_ARGS adds options)"
+	@echo "make chaos-ci   the CI-sized campaign: 200 customers on the default sandbox, then on Apache Kafka"
 
 $(UV):
 	python3 -m venv $(UV_DIR)
@@ -61,4 +63,12 @@ test-real: install
 up-real: install
 	.venv/bin/mmp up --demo --broker kafka --store ferretdb
 
-.PHONY: help install up demo bench schemas lint test test-real up-real
+# The fault campaign checks its own results and exits 1 naming each invariant that failed.
+chaos: install
+	.venv/bin/mmp chaos --customers 10000 $(CHAOS_ARGS)
+
+chaos-ci: install
+	.venv/bin/mmp chaos --customers 200 --port-offset 22000
+	.venv/bin/mmp chaos --customers 200 --port-offset 22000 --broker kafka
+
+.PHONY: help install up demo bench schemas lint test test-real up-real chaos chaos-ci
