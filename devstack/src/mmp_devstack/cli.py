@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from mmp_devstack import bench_dids, benchmark, chaos, demo, dlq, tasks_cli, with_ferretdb
-from mmp_devstack.benchmark import bulk, report
+from mmp_devstack.benchmark import bulk, idle, report
 from mmp_devstack.client import MmpClient
 from mmp_devstack.config import BROKERS, STORES, StackConfig
 from mmp_devstack.infra import ferretdb, kafka
@@ -112,6 +112,14 @@ async def with_stack(config: StackConfig, attach: bool, scenario: str, args: arg
 
 
 async def run_bench(config: StackConfig, args: argparse.Namespace) -> int:
+    if args.idle:
+        label = f"{config.broker} + {config.store}"
+        measured = await idle.measure_idle(config, label, args.idle_settle, args.idle, args.runs)
+        print(idle.table(measured))
+        if args.docs:
+            args.docs.mkdir(parents=True, exist_ok=True)
+            (args.docs / f"bench-idle-{label.replace(' + ', '-')}.md").write_text(idle.table(measured))
+        return 0
     if args.held:
         levels = [int(level) for level in args.held.split(",")]
         results = await benchmark.measure_held(config, levels, args.customers, args.concurrency, args.runs)
@@ -170,6 +178,10 @@ def main() -> None:
             sub.add_argument(
                 "--held", default="", help="customers held, e.g. 0,10000,100000: throughput and RSS at each level"
             )
+            sub.add_argument(
+                "--idle", type=float, default=0.0, help="instead: the CPU of the stack idle over windows of this many s"
+            )
+            sub.add_argument("--idle-settle", type=float, default=120.0, help="seconds to settle before --idle")
     add_part_options(
         commands.add_parser("prepare", help="resolve Kafka and build FerretDB now instead of at first use")
     )
