@@ -276,6 +276,9 @@ class Campaign:
         unanswered = sum(self.api.unanswered.values())
         if unanswered:
             lines.append(("API requests unanswered (a service killed)", str(unanswered)))
+        if self.traffic.journal.never_taken:
+            taken_none = self.traffic.journal.never_taken
+            lines.append(("  of which never taken (no task)", f"{len(taken_none)}: {', '.join(taken_none[:3])}"))
         if self.commands.retried:
             lines.append(("Kafka sends tried again", str(self.commands.retried)))
         if self.remedies:

@@ -280,7 +280,6 @@ def tasks(world: World) -> tuple[Invariant, Invariant, Invariant]:
                 f"{request.kind} ({request.channel}) of customer {request.index} {request.customer_id or ''}: task"
                 f" {request.task_id} does not exist"
             )
-    lost.violations += world.journal.lost_answers
     closed.looked_at = f"{len(known)} tasks"
     lost.looked_at = f"{len(world.journal.requests)} requests and commands"
     once.looked_at = f"{sum(len(e) for e in world.written.events.values())} events"

@@ -41,8 +41,8 @@ class Journal:
     """API requests refused before any task, by kind and status (422, 409 in demo mode, ...)."""
     demo_residue: dict[str, list[str]] = field(default_factory=dict)
     """What a demo customer's delete said it left on the platforms (R24)."""
-    lost_answers: list[str] = field(default_factory=list)
-    """Requests whose answer never came and whose effect could not be found afterwards."""
+    never_taken: list[str] = field(default_factory=list)
+    """Requests whose answer never came and that left no task: the service died before taking them."""
 
     def sent(self, kind: str, channel: str, index: int, task_id: str | None, answer: int | None = None) -> Request:
         request = Request(kind, channel, index, task_id, answer=answer)
@@ -174,7 +174,7 @@ class Traffic:
         known = set(self.journal.customers.get(plan.index, []))
         fresh = [c for c in found if c["customer_id"] not in known]
         if not fresh:
-            self.journal.lost_answers.append(f"create of {webid}: no answer, no customer")
+            self.journal.never_taken.append(f"create of {webid}")
             return None, None
         task = next(t for t in fresh[0]["tasks"] if t["kind"] == "create")
         request = self.journal.sent("create", plan.channel, plan.index, task["task_id"])
@@ -193,8 +193,7 @@ class Traffic:
     ) -> Request | None:
         response = await self.api.call(kind, method, url, body)
         if response is None:
-            self.journal.lost_answers.append(f"{kind} of {customer_id}: no answer")
-            return None
+            return await self._find_taken(kind, plan, customer_id)
         answer = response.json() if response.content else {}
         if response.status_code not in (200, 202):
             self.journal.refused[f"{kind} {response.status_code}"] += 1
@@ -203,6 +202,19 @@ class Traffic:
         request.customer_id = customer_id
         if kind == "delete" and response.status_code == 200 and isinstance(answer, dict):
             self.journal.demo_residue[customer_id] = list(answer.get("residue", []))
+        return request
+
+    async def _find_taken(self, kind: str, plan: Plan, customer_id: str) -> Request | None:
+        """A request whose answer was lost (the service killed while answering): its task is found on the customer,
+        and followed; or there is none, and the request was never taken, so nothing was promised."""
+        customer = await self.api.customer_record(customer_id)
+        known = {request.task_id for request in self.journal.requests}
+        fresh = [t for t in (customer or {}).get("tasks", []) if t["kind"] == kind and t["task_id"] not in known]
+        if not fresh:
+            self.journal.never_taken.append(f"{kind} of {customer_id}")
+            return None
+        request = self.journal.sent(kind, "api", plan.index, fresh[-1]["task_id"])
+        request.customer_id = customer_id
         return request
 
     async def _command(self, kind: str, type_: str, plan: Plan, customer_id: str, key: str, data: Any) -> Request:
