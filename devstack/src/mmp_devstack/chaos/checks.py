@@ -26,7 +26,7 @@ PRODUCTS = ("mivb", "mbg", "micollab")
 RESIDUE_WORDS = {"mivb": "MiVB", "mbg": "MBG", "micollab": "MiCollab"}
 GONE = ("FAILED", "REJECTED", "DELETED")
 UNDO_FAILED = ("ROLLBACK_FAILED", "DELETION_FAILED")
-PUT_BACK_FAILED = re.compile(r"could not put back|putting it back failed")
+PUT_BACK_FAILED = re.compile(r"could not put back|putting it back failed|put back failed")
 """Statuses that hold no WebID and no numbers (R6, R12)."""
 ONCE_PER_TASK = (
     "CustomerRequested",
@@ -187,12 +187,18 @@ def _contents(world: World, customer: dict[str, Any]) -> list[str]:
             problems.append(f"{customer_id}: MBG SIP users {sorted(users)}, expected {spec['first_user']['username']}")
     micollab = held(world.simulators, "micollab").get(customer_id)
     if micollab is not None:
+        drift = []
         if micollab.get("name") != name:
-            problems.append(f"{customer_id}: MiCollab tenant named {micollab.get('name')!r}, customer-svc {name!r}")
+            drift.append(f"{customer_id}: MiCollab tenant named {micollab.get('name')!r}, customer-svc {name!r}")
         bundles = {key: b.get("quantity") for key, b in micollab.get("bundles", {}).items()}
         wanted = {b["bundle_id"]: b["quantity"] for b in spec["service_bundles"]}
         if bundles != wanted:
-            problems.append(f"{customer_id}: MiCollab bundles {bundles}, customer-svc says {wanted}")
+            drift.append(f"{customer_id}: MiCollab bundles {bundles}, customer-svc says {wanted}")
+        reported = _reported_put_back(customer, "MiCollab")
+        if reported:
+            world.observations += [f"{line} (reported by task {reported})" for line in drift]
+        else:
+            problems += drift
         if spec["first_user"]["username"] not in micollab.get("users", {}):
             problems.append(f"{customer_id}: MiCollab lacks the first user {spec['first_user']['username']}")
     return problems
