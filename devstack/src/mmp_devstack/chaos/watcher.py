@@ -6,8 +6,9 @@ import contextlib
 import json
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
@@ -18,6 +19,8 @@ from mmp_devstack.chaos.api import Api
 ENDS = ("TaskCompleted", "TaskFailed")
 AWAITING = "BillingChangeAwaitingConfirmation"
 ASK_API_AFTER = 15.0
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -121,33 +124,42 @@ class Watcher:
     async def wait_for(self, task_id: str, kinds: tuple[str, ...], seconds: float) -> str | None:
         """The first of `kinds` seen for the task (an end counts too: an edit refused never awaits confirmation);
         None when `seconds` passed."""
-        deadline = time.monotonic() + seconds
-        changed = self.changed.setdefault(task_id, asyncio.Event())
-        while True:
-            for kind in (*kinds, *ENDS):
-                if self.seen(task_id, kind) is not None:
-                    return kind
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return None
-            changed.clear()
-            try:
-                await asyncio.wait_for(changed.wait(), min(left, ASK_API_AFTER))
-            except TimeoutError:
-                self.asked_api += 1
-                task = await self.api.task(task_id)
-                if task is not None and task["status"] != "PENDING":
-                    return "TaskCompleted" if task["status"] == "COMPLETED" else "TaskFailed"
-                if task is not None and AWAITING in kinds and task["customer_status"] == "AWAITING_CONFIRMATION":
-                    return AWAITING
+
+        def from_events() -> str | None:
+            return next((kind for kind in (*kinds, *ENDS) if self.seen(task_id, kind) is not None), None)
+
+        def from_api(task: dict[str, Any]) -> str | None:
+            if task["status"] != "PENDING":
+                return "TaskCompleted" if task["status"] == "COMPLETED" else "TaskFailed"
+            if AWAITING in kinds and task["customer_status"] == "AWAITING_CONFIRMATION":
+                return AWAITING
+            return None
+
+        return await self._until(task_id, seconds, from_events, from_api)
 
     async def outcome(self, task_id: str, seconds: float) -> Outcome | None:
         """How the task ended, from its TaskCompleted or TaskFailed; asked of the API when the events are slow
         to say (a command customer-svc has not read yet is 404 there, and keeps being waited for)."""
+
+        def from_api(task: dict[str, Any]) -> Outcome | None:
+            if task["status"] == "PENDING":
+                return None
+            return Outcome(task_id, task["status"] == "COMPLETED", task["customer_id"], task["reason"])
+
+        return await self._until(task_id, seconds, lambda: self.outcome_seen(task_id), from_api)
+
+    async def _until(
+        self,
+        task_id: str,
+        seconds: float,
+        from_events: Callable[[], T | None],
+        from_api: Callable[[dict[str, Any]], T | None],
+    ) -> T | None:
+        """What the task's events say, waited for; the API is asked whenever they are silent for a while."""
         deadline = time.monotonic() + seconds
         changed = self.changed.setdefault(task_id, asyncio.Event())
         while True:
-            seen = self.outcome_seen(task_id)
+            seen = from_events()
             if seen is not None:
                 return seen
             left = deadline - time.monotonic()
@@ -159,5 +171,6 @@ class Watcher:
             except TimeoutError:
                 self.asked_api += 1
                 task = await self.api.task(task_id)
-                if task is not None and task["status"] != "PENDING":
-                    return Outcome(task_id, task["status"] == "COMPLETED", task["customer_id"], task["reason"])
+                answer = from_api(task) if task is not None else None
+                if answer is not None:
+                    return answer
